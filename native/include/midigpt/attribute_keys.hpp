@@ -1,0 +1,27 @@
+// The names under which attribute levels are exposed to users (requests, JSON, Java maps).
+// Inside the core, attributes are keyed by token type; each (level, token type) pair has one
+// fixed name, taken from the reference's attribute registry (spec §4.2, §5.2).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "midigpt/attribute_spec.hpp"
+#include "midigpt/token_type.hpp"
+
+namespace midigpt {
+
+struct AttributeKey {
+  AttributeLevel level;
+  TokenType tokenType;
+  std::string_view name;
+};
+
+/// Every attribute key the encoder can emit, track-level first, each level in emission order.
+const std::vector<AttributeKey>& attributeKeys();
+
+std::optional<std::string_view> attributeKeyName(AttributeLevel level, TokenType type);
+std::optional<TokenType> attributeKeyType(AttributeLevel level, std::string_view name);
+
+}  // namespace midigpt

@@ -1,0 +1,208 @@
+#include "midigpt/bridge.hpp"
+
+#include <algorithm>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "midigpt/attribute_analyzer.hpp"
+#include "midigpt/attribute_keys.hpp"
+#include "midigpt/error.hpp"
+#include "midigpt/midi_io.hpp"
+#include "midigpt/score_wire.hpp"
+#include "midigpt/tokenizer.hpp"
+
+namespace midigpt::bridge {
+namespace {
+
+/// Runs `body`, letting midigpt::Error through and turning anything else into an error whose
+/// message Java maps to an internal-error exception, so no C++ exception type can escape
+/// unrecognised.
+template <typename Body>
+auto guarded(Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error("Internal: out of memory");
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("Internal: ") + e.what());
+  } catch (...) {
+    throw std::runtime_error("Internal: unknown native error");
+  }
+}
+
+template <typename T>
+std::span<const T> viewOf(const T* data, int64_t length, const char* what) {
+  if (length < 0 || (length > 0 && data == nullptr)) {
+    throw Error(ErrorCode::InvalidArgument, std::string("invalid ") + what + " buffer");
+  }
+  return {data, static_cast<size_t>(length)};
+}
+
+Score scoreOf(const int32_t* words, int64_t length) {
+  return unpackScore(viewOf(words, length, "score"));
+}
+
+std::span<const uint8_t> bytesOf(const int8_t* bytes, int64_t length) {
+  const auto view = viewOf(bytes, length, "MIDI");
+  return {reinterpret_cast<const uint8_t*>(view.data()), view.size()};
+}
+
+EncodeOptions encodeOptionsOf(const int32_t* words, int64_t length) {
+  const auto in = viewOf(words, length, "encode options");
+  if (in.size() < static_cast<size_t>(kEncodeOptionFields)) {
+    throw Error(ErrorCode::InvalidArgument, "encode options are truncated");
+  }
+  EncodeOptions options;
+  options.windowBars = in[0];
+  options.genre = in[1];
+  options.useVelocity = in[2];
+  options.useMicrotiming = in[3];
+  options.spanMaskFutureBars = in[4] != 0;
+  options.removeFutureBars = in[5] != 0;
+  options.emitPitchClassSet = in[6] != 0;
+  const int32_t targets = in[7];
+  if (targets < 0 || in.size() != static_cast<size_t>(kEncodeOptionFields) + 2u * targets) {
+    throw Error(ErrorCode::InvalidArgument, "encode options: infill target list is malformed");
+  }
+  for (int32_t i = 0; i < targets; ++i) {
+    options.infillTargets.emplace_back(in[kEncodeOptionFields + 2 * i],
+                                       in[kEncodeOptionFields + 2 * i + 1]);
+  }
+  return options;
+}
+
+const char* levelName(AttributeLevel level) { return level == AttributeLevel::Bar ? "bar" : "track"; }
+
+const char* scopeName(TrackScope scope) {
+  switch (scope) {
+    case TrackScope::Melodic: return "melodic";
+    case TrackScope::Drum: return "drum";
+    case TrackScope::Both: return "both";
+  }
+  return "both";
+}
+
+}  // namespace
+
+IntArray readMidi(const int8_t* bytes, int64_t length, int32_t resolution) {
+  return guarded([&] {
+    if (resolution <= 0) throw Error(ErrorCode::InvalidArgument, "resolution must be positive");
+    return IntArray(packScore(midigpt::readMidi(bytesOf(bytes, length), resolution)));
+  });
+}
+
+ByteArray writeMidi(const int32_t* score, int64_t length) {
+  return guarded([&] { return ByteArray(midigpt::writeMidi(scoreOf(score, length))); });
+}
+
+std::string attributeKeysJson() {
+  return guarded([] {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const AttributeKey& key : attributeKeys()) {
+      keys.push_back({{"level", levelName(key.level)},
+                      {"type_enum", static_cast<int32_t>(key.tokenType)},
+                      {"name", std::string(key.name)}});
+    }
+    return keys.dump();
+  });
+}
+
+TokenizerHandle::TokenizerHandle(const std::string& configJson) {
+  guarded([&] { tokenizer_ = std::make_unique<Tokenizer>(EncoderConfig::fromJson(configJson)); });
+}
+
+TokenizerHandle::~TokenizerHandle() = default;
+
+std::string TokenizerHandle::configJson() const {
+  return guarded([&] { return tokenizer_->config().toJson(); });
+}
+
+std::string TokenizerHandle::describeJson() const {
+  return guarded([&] {
+    const EncoderConfig& config = tokenizer_->config();
+    nlohmann::json domains = nlohmann::json::array();
+    for (const TokenDomain& domain : config.vocabulary.domains()) {
+      domains.push_back({{"type", std::string(tokenTypeName(domain.type))},
+                         {"type_enum", static_cast<int32_t>(domain.type)},
+                         {"offset", domain.offset},
+                         {"size", domain.size}});
+    }
+    nlohmann::json attributes = nlohmann::json::array();
+    for (const AttributeSpec& spec : config.attributes) {
+      nlohmann::json labels = nlohmann::json::array();
+      for (int32_t level = 0; level < spec.size; ++level) labels.push_back(spec.valueLabel(level));
+      attributes.push_back({{"name", spec.name},
+                            {"token_type", std::string(tokenTypeName(spec.tokenType))},
+                            {"type_enum", static_cast<int32_t>(spec.tokenType)},
+                            {"level", levelName(spec.level)},
+                            {"track_type", scopeName(spec.scope)},
+                            {"size", spec.size},
+                            {"labels", labels}});
+    }
+    return nlohmann::json{{"vocab_size", config.vocabulary.size()},
+                          {"resolution", config.resolution},
+                          {"decode_resolution", config.decodeResolution},
+                          {"domains", domains},
+                          {"attributes", attributes}}
+        .dump();
+  });
+}
+
+IntArray TokenizerHandle::encode(const int32_t* score, int64_t scoreLength, const int32_t* options,
+                                 int64_t optionsLength, bool computeAttributes) const {
+  return guarded([&] {
+    return IntArray(tokenizer_->encode(scoreOf(score, scoreLength),
+                                       encodeOptionsOf(options, optionsLength), computeAttributes));
+  });
+}
+
+IntArray TokenizerHandle::encodeMidi(const int8_t* bytes, int64_t length, int32_t firstBars,
+                                     const int32_t* options, int64_t optionsLength) const {
+  return guarded([&] {
+    const EncodeOptions encodeOptions = encodeOptionsOf(options, optionsLength);
+    Score score = midigpt::readMidi(bytesOf(bytes, length), 480);
+    if (firstBars > 0) {
+      size_t bars = 0;
+      for (const Track& track : score.tracks) bars = std::max(bars, track.bars.size());
+      if (bars < static_cast<size_t>(firstBars)) {
+        throw Error(ErrorCode::InvalidArgument,
+                    "the piece has " + std::to_string(bars) + " bars, fewer than the " +
+                        std::to_string(firstBars) + "-bar window");
+      }
+      score = windowOf(score, 0, firstBars);
+    }
+    return IntArray(tokenizer_->encode(score, encodeOptions, true));
+  });
+}
+
+IntArray TokenizerHandle::decode(const int32_t* tokens, int64_t length, bool referenceQuirks) const {
+  return guarded([&] {
+    DecodeOptions options;
+    options.exactBeatLength = !referenceQuirks;
+    options.identityVelocityForSingletonBins = !referenceQuirks;
+    return IntArray(packScore(tokenizer_->decode(viewOf(tokens, length, "token"), options)));
+  });
+}
+
+IntArray TokenizerHandle::normalizeInput(const int32_t* score, int64_t length) const {
+  return guarded([&] { return IntArray(packScore(tokenizer_->normalizeInput(scoreOf(score, length)))); });
+}
+
+IntArray TokenizerHandle::normalizeOutput(const int32_t* score, int64_t length) const {
+  return guarded([&] { return IntArray(packScore(tokenizer_->normalizeOutput(scoreOf(score, length)))); });
+}
+
+IntArray TokenizerHandle::annotate(const int32_t* score, int64_t length) const {
+  return guarded([&] {
+    Score annotated = scoreOf(score, length);
+    AttributeAnalyzer(tokenizer_->config()).annotate(annotated);
+    return IntArray(packScore(annotated));
+  });
+}
+
+}  // namespace midigpt::bridge
