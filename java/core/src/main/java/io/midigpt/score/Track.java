@@ -1,6 +1,7 @@
 package io.midigpt.score;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -37,6 +38,8 @@ public record Track(
     attributes = Map.copyOf(attributes);
   }
 
+  /** Derived from {@link #type()}; ignored by JSON, which would otherwise write a "drum" key. */
+  @JsonIgnore
   public boolean isDrum() {
     return type == TrackType.DRUM;
   }
