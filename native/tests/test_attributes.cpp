@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -95,6 +96,22 @@ std::vector<AttributeControl> referenceControls(const std::string& encoder) {
       {"polyphony_quantile", P{{"mode", "max"}, {"level", "bar"}}},
       {"pitch_class_set", {}}};
   if (encoder == "expressive") controls.push_back({"nomml", {}});
+  return controls;
+}
+
+/// The attribute_controls list of this project's models/<encoder>_encoder.json (explicit params).
+std::vector<AttributeControl> projectControls(const std::string& encoder) {
+  const json config = readJsonFile(std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder +
+                                   "_encoder.json");
+  std::vector<AttributeControl> controls;
+  for (const json& entry : config.at("attribute_controls")) {
+    AttributeControl control{entry.at("name").get<std::string>(), {}};
+    const json params = entry.value("params", json::object());
+    for (const auto& [param, value] : params.items()) {
+      control.params[param] = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+    controls.push_back(std::move(control));
+  }
   return controls;
 }
 
@@ -253,6 +270,19 @@ TEST_CASE("resolveAttributes reproduces the reference analyzer's attribute lists
     twice.insert(twice.end(), controls.begin(), controls.end());
     CHECK(describe(resolveAttributes(vocab.domainTypes, twice), vocab) ==
           vocab.attributeControls);
+    CHECK(describe(resolveAttributes(vocab.domainTypes, projectControls(encoder)), vocab) ==
+          vocab.attributeControls);
+  }
+}
+
+TEST_CASE("EncoderConfig::fromJson resolves the project's model configs to the reference sets") {
+  for (const std::string& encoder : kEncoders) {
+    CAPTURE(encoder);
+    std::ifstream in(std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const EncoderConfig config = EncoderConfig::fromJson(text);
+    CHECK(describe(config.attributes, goldenVocab(encoder)) ==
+          goldenVocab(encoder).attributeControls);
   }
 }
 
