@@ -79,7 +79,8 @@ class ErrorsTest {
     return Stream.of(
         Arguments.of("wrong header magic", withBytes(VALID, 0, "MTxd".getBytes())),
         Arguments.of("header length 2^31", withBytes(VALID, 4, new byte[] {0x7F, -1, -1, -1})),
-        Arguments.of("chunk length past the end", withBytes(VALID, 18, new byte[] {0x7F, -1, -1, -1})),
+        Arguments.of(
+            "chunk length past the end", withBytes(VALID, 18, new byte[] {0x7F, -1, -1, -1})),
         Arguments.of(
             "data byte without a running status",
             smf(concat(new byte[] {0x00, 0x40, 0x40}, noteOn, endOfTrack))),
@@ -147,7 +148,12 @@ class ErrorsTest {
   @TestFactory
   Stream<DynamicTest> crashCorpusParsesOrIsRejected() throws IOException {
     Path corpus = GoldenFixtures.repoRoot().resolve("native/tests/corpus/midi_crashers");
-    assumeTrue(Files.isDirectory(corpus), "no crash corpus at " + corpus);
+    if (!Files.isDirectory(corpus)) {
+      // Reported as skipped, where an aborted factory would vanish from the report.
+      return Stream.of(
+          DynamicTest.dynamicTest(
+              "no crash corpus", () -> assumeTrue(false, "no crash corpus at " + corpus)));
+    }
     List<Path> files;
     try (Stream<Path> listed = Files.list(corpus)) {
       files = listed.filter(Files::isRegularFile).sorted().toList();
@@ -183,7 +189,9 @@ class ErrorsTest {
             "unknown attribute control",
             yellowConfigWith(
                 config -> {
-                  ((ArrayNode) config.get("attribute_controls")).addObject().put("name", "loudness");
+                  ((ArrayNode) config.get("attribute_controls"))
+                      .addObject()
+                      .put("name", "loudness");
                   return config;
                 }),
             "loudness"));

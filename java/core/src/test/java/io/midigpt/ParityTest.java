@@ -101,7 +101,9 @@ class ParityTest {
             "-",
             () ->
                 assertEquals(
-                    golden.size(), tokenizer(encoder).vocabulary().size(), encoder + " vocab_size")),
+                    golden.size(),
+                    tokenizer(encoder).vocabulary().size(),
+                    encoder + " vocab_size")),
         TALLY.recorded(
             "vocabulary grids",
             encoder,
@@ -124,6 +126,124 @@ class ParityTest {
                         + " " + info.trackType() + " " + info.size());
               }
               assertEquals(expectedAttributes, actual, encoder + " attribute controls");
+            }));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("encoders")
+  @DisplayName("(a) instrument, velocity, time signature and NumBars tables of vocab_<encoder>")
+  void lookupTablesMatchReference(String encoder) {
+    GoldenVocabulary golden = vocabulary(encoder);
+    JsonNode root = golden.root();
+    int firstWindow = root.get("num_bars_map").get(0).asInt();
+    EncodeOptions bare =
+        EncodeOptions.builder().windowBars(firstWindow).computeAttributes(false).build();
+    assertAll(
+        encoder,
+        TALLY.recorded(
+            "table program->group",
+            encoder,
+            "-",
+            () -> {
+              List<Integer> groups = new ArrayList<>();
+              for (int program = 0; program < 128; program++) {
+                int[] tokens = tokenizer(encoder).encode(oneNoteScore(program, 100, 4, 4), bare);
+                groups.add(golden.firstValue(tokens, "Instrument"));
+              }
+              assertEquals(jsonInts(root.get("instrument_program_to_group")), groups);
+            }),
+        TALLY.recorded(
+            "table velocity->level",
+            encoder,
+            "-",
+            () -> {
+              // A velocity whose level is 0 emits no VelocityLevel token.
+              List<Integer> levels = new ArrayList<>();
+              for (int velocity = 0; velocity < 128; velocity++) {
+                int[] tokens = tokenizer(encoder).encode(oneNoteScore(0, velocity, 4, 4), bare);
+                levels.add(Math.max(0, golden.firstValue(tokens, "VelocityLevel")));
+              }
+              assertEquals(jsonInts(root.get("velocity_to_level")), levels);
+            }),
+        TALLY.recorded(
+            "table time signatures",
+            encoder,
+            "-",
+            () -> {
+              List<Integer> expected = new ArrayList<>();
+              List<Integer> values = new ArrayList<>();
+              JsonNode signatures = root.get("time_signatures");
+              for (int index = 0; index < signatures.size(); index++) {
+                String[] parts = signatures.get(index).asText().split("/");
+                Score score =
+                    oneNoteScore(0, 100, Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                expected.add(index);
+                values.add(golden.firstValue(tokenizer(encoder).encode(score, bare), "TimeSig"));
+              }
+              assertEquals(expected, values);
+            }),
+        TALLY.recorded(
+            "table num_bars_map",
+            encoder,
+            "-",
+            () -> {
+              List<Integer> expected = new ArrayList<>();
+              List<Integer> values = new ArrayList<>();
+              JsonNode windows = root.get("num_bars_map");
+              for (int index = 0; index < windows.size(); index++) {
+                EncodeOptions options =
+                    EncodeOptions.builder()
+                        .windowBars(windows.get(index).asInt())
+                        .computeAttributes(false)
+                        .build();
+                expected.add(index);
+                values.add(
+                    golden.firstValue(
+                        tokenizer(encoder).encode(oneNoteScore(0, 100, 4, 4), options),
+                        "NumBars"));
+              }
+              assertEquals(expected, values);
+            }),
+        TALLY.recorded(
+            "table group->program",
+            encoder,
+            "-",
+            () -> {
+              List<Integer> programs = new ArrayList<>();
+              JsonNode representatives = root.get("instrument_group_to_program");
+              for (int group = 0; group < representatives.size(); group++) {
+                Score decoded =
+                    tokenizer(encoder)
+                        .decode(oneNoteTokens(golden, group, 0), DecodeOptions.REFERENCE);
+                programs.add(decoded.tracks().get(0).instrument());
+              }
+              assertEquals(jsonInts(representatives), programs);
+            }),
+        TALLY.recorded(
+            "table level->velocity",
+            encoder,
+            "-",
+            () -> {
+              List<Integer> reference = new ArrayList<>();
+              List<Integer> identity = new ArrayList<>();
+              JsonNode levelToVelocity = root.get("level_to_velocity");
+              for (int level = 0; level < levelToVelocity.size(); level++) {
+                int[] tokens = oneNoteTokens(golden, 0, level);
+                reference.add(
+                    velocityOfOnlyNote(tokenizer(encoder).decode(tokens, DecodeOptions.REFERENCE)));
+                identity.add(velocityOfOnlyNote(tokenizer(encoder).decode(tokens)));
+              }
+              assertEquals(jsonInts(levelToVelocity), reference, "REFERENCE decoding");
+              // Default decoding differs only for levels the reference silences (spec §12.5).
+              List<Integer> expectedIdentity = new ArrayList<>();
+              for (int level = 0; level < levelToVelocity.size(); level++) {
+                int velocity = levelToVelocity.get(level).asInt();
+                expectedIdentity.add(
+                    velocity == 0 && level > 0
+                        ? onlyVelocityOf(level, root.get("velocity_to_level"))
+                        : velocity);
+              }
+              assertEquals(expectedIdentity, identity, "default decoding");
             }));
   }
 
@@ -212,6 +332,7 @@ class ParityTest {
     List<Executable> checks = new ArrayList<>();
     for (String encoder : GoldenFixtures.ENCODERS) {
       GoldenVocabulary golden = vocabulary(encoder);
+      Score model = fixture.score(modelScoreKey(encoder));
       for (EncoderCase encoderCase : fixture.cases(encoder)) {
         int[] expected = encoderCase.tokens();
         String label = piece + " " + encoderCase;
@@ -235,7 +356,8 @@ class ParityTest {
                 () ->
                     assertTokensEqual(
                         expected,
-                        tokenizer(encoder).encodeMidi(midi, encoderCase.firstBars(), explicitWindow),
+                        tokenizer(encoder)
+                            .encodeMidi(midi, encoderCase.firstBars(), explicitWindow),
                         golden::describe,
                         label + " encodeMidi")));
         checks.add(
@@ -252,6 +374,28 @@ class ParityTest {
                                 referenceOptions),
                         golden::describe,
                         label + " encode(Score.read)")));
+        // The encoder alone: the reference's attribute levels handed over on the Java records
+        // (bar-level ones on the bars) instead of computed.
+        checks.add(
+            TALLY.recorded(
+                "tokens given attributes",
+                encoder,
+                encoderCase.name(),
+                () ->
+                    assertTokensEqual(
+                        expected,
+                        tokenizer(encoder)
+                            .encode(
+                                GoldenFixtures.withAttributes(
+                                    firstBars(model, encoderCase.firstBars()),
+                                    encoderCase.attributes()),
+                                EncodeOptions.builder()
+                                    .windowBars(encoderCase.windowBarsOption())
+                                    .computeAttributes(false)
+                                    .build()),
+                        golden::describe,
+                        label + " encode(" + modelScoreKey(encoder)
+                            + " with the fixture's attributes, computeAttributes=false)")));
       }
     }
     assertAll(piece.toString(), checks);
@@ -259,7 +403,7 @@ class ParityTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pieces")
-  @DisplayName("(d) whole piece with default options: NumBars = bar count, or the reference's error")
+  @DisplayName("(d) whole piece, default options: NumBars = bar count, or the reference's error")
   void wholePieceDefaultOptionsMatchReference(Piece piece) {
     PieceFixture fixture = piece.load();
     List<Executable> checks = new ArrayList<>();
@@ -485,6 +629,49 @@ class ParityTest {
     return found;
   }
 
+  /** One melodic bar at the model grid (12) holding one quarter note C4. */
+  private static Score oneNoteScore(int program, int velocity, int numerator, int denominator) {
+    Bar bar =
+        Bar.builder()
+            .timeSignature(numerator, denominator)
+            .addNote(Note.of(60, velocity, 0, 12))
+            .build();
+    return Score.builder()
+        .resolution(12)
+        .addTrack(Track.builder().instrument(program).addBar(bar).build())
+        .build();
+  }
+
+  /** Tokens of one melodic 4/4 bar with one note, its instrument group and velocity level. */
+  private static int[] oneNoteTokens(GoldenVocabulary golden, int group, int level) {
+    List<Integer> tokens = new ArrayList<>();
+    tokens.add(golden.id("PieceStart", 0));
+    tokens.add(golden.id("Track", 0));
+    tokens.add(golden.id("Instrument", group));
+    tokens.add(golden.id("Bar", 0));
+    tokens.add(golden.id("TimeSig", indexOf(golden.root().get("time_signatures"), "4/4")));
+    if (level > 0) {
+      tokens.add(golden.id("VelocityLevel", level));
+    }
+    tokens.add(golden.id("NoteOnset", 60));
+    tokens.add(golden.id("NoteDuration", 11));
+    tokens.add(golden.id("BarEnd", 0));
+    tokens.add(golden.id("TrackEnd", 0));
+    return tokens.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int velocityOfOnlyNote(Score score) {
+    List<Note> notes = score.tracks().get(0).bars().get(0).notes();
+    assertEquals(1, notes.size(), "decoded notes");
+    return notes.get(0).velocity();
+  }
+
+  private static List<Integer> jsonInts(JsonNode array) {
+    List<Integer> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asInt()));
+    return values;
+  }
+
   /** Yellow and prism encode the truncated score; expressive keeps the residual as delta. */
   private static String modelScoreKey(String encoder) {
     return "expressive".equals(encoder) ? "score_model_delta" : "score_model_nodelta";
@@ -501,6 +688,15 @@ class ParityTest {
       }
     }
     return -1;
+  }
+
+  private static int indexOf(JsonNode values, String value) {
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i).asText().equals(value)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(value + " is not in " + values);
   }
 
   private static Tokenizer tokenizer(String encoder) {

@@ -244,7 +244,10 @@ class BuildersTest {
     Track.Builder track = Track.builder().attribute("min_polyphony", 1);
     for (int b = 0; b < 4; b++) {
       track.addBar(
-          Bar.builder().addNote(Note.of(60 + b, 90, 0, 12)).attribute("bar_min_polyphony", b).build());
+          Bar.builder()
+              .addNote(Note.of(60 + b, 90, 0, 12))
+              .attribute("bar_min_polyphony", b)
+              .build());
     }
     Score score = Score.builder().tempo(450_000).addTrack(track.build()).build();
     Score window = score.window(1, 2);

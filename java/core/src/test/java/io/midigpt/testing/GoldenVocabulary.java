@@ -41,6 +41,21 @@ public record GoldenVocabulary(String encoder, JsonNode root) {
     return token >= offset && token < offset + domain.get("size").asInt();
   }
 
+  /** The id of value {@code value} of {@code type}. */
+  public int id(String type, int value) {
+    return domain(type).get("offset").asInt() + value;
+  }
+
+  /** The value of the first token of {@code type} in {@code tokens}, -1 when there is none. */
+  public int firstValue(int[] tokens, String type) {
+    for (int token : tokens) {
+      if (isType(token, type)) {
+        return valueOf(token, type);
+      }
+    }
+    return -1;
+  }
+
   /** The value of a token within its domain. */
   public int valueOf(int token, String type) {
     return token - domain(type).get("offset").asInt();

@@ -18,7 +18,7 @@ public final class ParityTally {
    * assertAll still reports it.
    */
   public Executable recorded(String check, String encoder, String caseName, Executable body) {
-    String group = String.format("%-22s %-10s %s", check, encoder, caseName);
+    String group = String.format("%-24s %-10s %s", check, encoder, caseName);
     return () -> {
       AtomicIntegerArray counts = groups.computeIfAbsent(group, g -> new AtomicIntegerArray(2));
       counts.incrementAndGet(1);

@@ -15,7 +15,8 @@ public final class TokenDiff {
 
   public static void assertTokensEqual(
       int[] expected, int[] actual, IntFunction<String> names, String label) {
-    firstDifference(expected, actual, names).ifPresent(difference -> fail(label + ": " + difference));
+    firstDifference(expected, actual, names)
+        .ifPresent(difference -> fail(label + ": " + difference));
   }
 
   /**
