@@ -38,7 +38,8 @@ void requireRejected(const std::vector<int32_t>& words, const char* fragment) {
     FAIL("malformed words were accepted");
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::InvalidScore);
-    CHECK_MESSAGE(std::string(error.what()).find(fragment) != std::string::npos, error.what());
+    CHECK_MESSAGE(std::string(error.what()).find(fragment) != std::string::npos,
+                  std::string(error.what()));
   }
 }
 
@@ -59,7 +60,8 @@ TEST_CASE("malformed words are rejected with the reason") {
   const std::vector<int32_t> good = packScore(sampleScore());
 
   std::vector<int32_t> truncated(good.begin(), good.end() - 1);
-  requireRejected(truncated, "data ends");
+  requireRejected(truncated, "exceeds the data");
+  requireRejected({480}, "data ends before tempo");
 
   std::vector<int32_t> trailing = good;
   trailing.push_back(7);
