@@ -17,6 +17,8 @@ const std::vector<AttributeKey>& attributeKeys() {
       {L::Track, T::KeySignature, "key_signature"},
       {L::Track, T::TrackLevelSilenceProportionMax, "silence_proportion"},
       {L::Track, T::TrackLevelNomml, "nomml"},
+      // Only produced by decoding: a NoteDuration token before a track's first Bar.
+      {L::Track, T::NoteDuration, "note_duration_dist"},
       {L::Bar, T::Tension, "tension"},
       {L::Bar, T::TensionDrum, "tension_drum"},
       {L::Bar, T::BarLevelPitchClassSet, "pitch_class_set"},

@@ -18,7 +18,8 @@ struct AttributeKey {
   std::string_view name;
 };
 
-/// Every attribute key the encoder can emit, track-level first, each level in emission order.
+/// Every attribute key the encoder emits or the decoder reads, track-level first, each level in
+/// emission order.
 const std::vector<AttributeKey>& attributeKeys();
 
 std::optional<std::string_view> attributeKeyName(AttributeLevel level, TokenType type);
