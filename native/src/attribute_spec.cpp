@@ -184,7 +184,10 @@ AttributeSpec specForControl(const AttributeControl& control) {
   std::optional<QuantileMode> mode;
   AttributeLevel level = entry->defaultLevel;
   std::optional<TrackScope> scope;
-  for (const auto& [param, value] : control.params) {
+  for (const auto& entryOfParams : control.params) {
+    // Named copies: clang 14 cannot capture structured bindings in the lambda below.
+    const std::string& param = entryOfParams.first;
+    const std::string& value = entryOfParams.second;
     const auto badValue = [&]() {
       invalidConfig("attribute control '" + control.name + "': invalid " + param + " '" + value +
                     "'");
