@@ -23,7 +23,7 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::string kGolden = MIDIGPT_SOURCE_DIR "/../shared/golden/";
+const std::string kGolden = MIDIGPT_SHARED_DIR "/golden/";
 const std::vector<std::string> kEncoders = {"yellow", "prism", "expressive"};
 const std::vector<std::string> kCases = {"full", "window4", "window8"};
 

@@ -29,7 +29,7 @@ using midigpt::Track;
 using midigpt::TrackType;
 using Bytes = std::vector<uint8_t>;
 
-const std::filesystem::path kShared = std::filesystem::path(MIDIGPT_SOURCE_DIR) / ".." / "shared";
+const std::filesystem::path kShared = std::filesystem::path(MIDIGPT_SHARED_DIR);
 const std::filesystem::path kCrashers =
     std::filesystem::path(MIDIGPT_SOURCE_DIR) / "native" / "tests" / "corpus" / "midi_crashers";
 

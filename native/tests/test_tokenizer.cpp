@@ -39,7 +39,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-const std::string kSharedDir = std::string(MIDIGPT_SOURCE_DIR) + "/../shared";
+const std::string kSharedDir = std::string(MIDIGPT_SHARED_DIR);
 
 std::string readText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

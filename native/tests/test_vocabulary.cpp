@@ -41,7 +41,7 @@ EncoderConfig loadModel(const std::string& encoder) {
 
 Json loadGoldenVocab(const std::string& encoder) {
   return Json::parse(
-      readText(std::string(MIDIGPT_SOURCE_DIR) + "/../shared/golden/vocab_" + encoder + ".json"));
+      readText(std::string(MIDIGPT_SHARED_DIR) + "/golden/vocab_" + encoder + ".json"));
 }
 
 /// The yellow config as JSON, for tests that edit one key.
