@@ -31,7 +31,7 @@ using Json = nlohmann::json;
 
 namespace {
 
-const std::string kGoldenDir = std::string(MIDIGPT_SOURCE_DIR) + "/../shared/golden";
+const std::string kGoldenDir = std::string(MIDIGPT_SHARED_DIR) + "/golden";
 
 std::string readText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
