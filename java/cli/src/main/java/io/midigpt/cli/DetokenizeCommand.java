@@ -8,7 +8,6 @@ import io.midigpt.score.Score;
 import io.midigpt.tokenizer.DecodeOptions;
 import io.midigpt.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -37,8 +36,6 @@ final class DetokenizeCommand implements Callable<Integer> {
           + " 128-level velocities (spec §12.5, §12.7).")
   boolean referenceDecoder;
 
-  InputStream stdin = System.in;
-
   @Override
   public Integer call() {
     int[] tokens = readTokens();
@@ -59,7 +56,7 @@ final class DetokenizeCommand implements Callable<Integer> {
   private int[] readTokens() {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(stdin);
+      root = new ObjectMapper().readTree(System.in);
     } catch (IOException e) {
       throw new InvalidTokensException("stdin is not JSON: " + e.getMessage());
     }

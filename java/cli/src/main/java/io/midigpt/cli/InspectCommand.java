@@ -82,7 +82,8 @@ final class InspectCommand implements Callable<Integer> {
       Integer level = levels.get(info.name());
       if (level != null && !info.barLevel()) {
         String label = level >= 0 && level < info.labels().size() ? info.labels().get(level) : "?";
-        parts.add(info.name() + "=" + level + " (" + label + ")");
+        boolean labelAddsMeaning = !label.equals(String.valueOf(level));
+        parts.add(info.name() + "=" + level + (labelAddsMeaning ? " (" + label + ")" : ""));
       }
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
