@@ -29,9 +29,10 @@ namespace {
 // The reference keeps ticks in int32, so later events cannot be represented.
 constexpr int64_t kMaxEventTick = std::numeric_limits<int32_t>::max();
 constexpr size_t kMaxNotes = size_t{1} << 24;
-constexpr size_t kMaxBars = 100000;
+// 50,000 bars of 4/4 last 27 hours at 120 BPM: far beyond music, short enough to stay fast.
+constexpr size_t kMaxBars = 50000;
 // Every track carries every bar, so memory grows with tracks x bars.
-constexpr size_t kMaxTrackBars = size_t{1} << 20;
+constexpr size_t kMaxTrackBars = size_t{1} << 19;
 // Largest tick a score may reach at the target resolution. Half the int32 range leaves room for
 // the sums (bar start + onset + duration) that the reader and the writer form.
 constexpr double kMaxScoreTick = std::numeric_limits<int32_t>::max() / 2;

@@ -425,7 +425,7 @@ TEST_CASE("malformed files raise InvalidMidi with a precise message") {
     for (uint8_t channel = 0; channel < 11; ++channel) {
       events.insert(events.end(), {0x00, static_cast<uint8_t>(0x90 | channel), 60, 100});
     }
-    events.insert(events.end(), {0x86, 0x8D, 0x1F, 0x80, 60, 0});  // +99999
+    events.insert(events.end(), {0x83, 0x86, 0x4F, 0x80, 60, 0});  // +49999
     for (uint8_t channel = 1; channel < 11; ++channel) {
       events.insert(events.end(), {0x00, static_cast<uint8_t>(0x80 | channel), 60, 0});
     }
@@ -443,7 +443,7 @@ TEST_CASE("malformed files raise InvalidMidi with a precise message") {
     requireInvalidMidi(singleTrackFile({0x00, 0xFF, 0x58, 0x04, 1, 7, 24, 8,  //
                                         0x00, 0x90, 60, 100,                  //
                                         0x88, 0x80, 0x80, 0x00, 0x80, 60, 0}, 32),
-                       "more than 100000 bars");
+                       "more than 50000 bars");
   }
 }
 
