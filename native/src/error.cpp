@@ -14,6 +14,8 @@ const char* errorCodeName(ErrorCode code) noexcept {
       return "InvalidTokens";
     case ErrorCode::InvalidArgument:
       return "InvalidArgument";
+    case ErrorCode::InvalidRequest:
+      return "InvalidRequest";
   }
   return "InvalidArgument";
 }

@@ -13,7 +13,8 @@ enum class ErrorCode {
   InvalidConfig,  // an encoder config is malformed or inconsistent
   InvalidScore,   // a score violates the model's invariants (e.g. unknown time signature)
   InvalidTokens,  // a token sequence is out of the vocabulary or cannot be decoded
-  InvalidArgument // any other bad argument (options, sizes, indices)
+  InvalidArgument, // any other bad argument (options, sizes, indices)
+  InvalidRequest   // a generation request breaks a validation rule (spec §6.4)
 };
 
 /// Stable name of a code, used as the message prefix the Java side dispatches on.
