@@ -7,6 +7,7 @@ import io.midigpt.InvalidScoreException;
 import io.midigpt.InvalidTokensException;
 import io.midigpt.MidigptException;
 import io.midigpt.NativeException;
+import io.midigpt.RequestValidationException;
 import java.util.function.Supplier;
 
 /**
@@ -42,9 +43,12 @@ public final class NativeCalls {
   public static <T> T translated(Supplier<T> call) {
     try {
       return call.get();
-    } catch (MidigptException e) {
-      throw e;
     } catch (RuntimeException e) {
+      // JavaCPP reports a C++ exception as a plain RuntimeException; anything more specific was
+      // raised on the Java side and passes through.
+      if (e.getClass() != RuntimeException.class) {
+        throw e;
+      }
       throw translate(e);
     }
   }
@@ -66,6 +70,8 @@ public final class NativeCalls {
         return new InvalidTokensException(detail);
       case "InvalidArgument":
         return new InvalidArgumentException(detail);
+      case "InvalidRequest":
+        return new RequestValidationException(detail);
       default:
         return new NativeException(message, nativeError);
     }

@@ -113,7 +113,7 @@ public final class Tokenizer implements AutoCloseable {
     int[] optionWords = options.toWire();
     return NativeCalls.ints(
         () ->
-            handle.encode(
+            live().encode(
                 wire, wire.length, optionWords, optionWords.length, options.computeAttributes()));
   }
 
@@ -125,7 +125,7 @@ public final class Tokenizer implements AutoCloseable {
   public int[] encodeMidi(byte[] midi, int firstBars, EncodeOptions options) {
     int[] optionWords = options.toWire();
     return NativeCalls.ints(
-        () -> handle.encodeMidi(midi, midi.length, firstBars, optionWords, optionWords.length));
+        () -> live().encodeMidi(midi, midi.length, firstBars, optionWords, optionWords.length));
   }
 
   /** Decodes to a score at the decode resolution, with exact bar lengths and velocities. */
@@ -135,24 +135,24 @@ public final class Tokenizer implements AutoCloseable {
 
   public Score decode(int[] tokens, DecodeOptions options) {
     int[] decoded =
-        NativeCalls.ints(() -> handle.decode(tokens, tokens.length, options.referenceQuirks()));
+        NativeCalls.ints(() -> live().decode(tokens, tokens.length, options.referenceQuirks()));
     if (!options.normalize()) {
       return ScoreWire.unpack(decoded);
     }
     return ScoreWire.unpack(
-        NativeCalls.ints(() -> handle.normalizeOutput(decoded, decoded.length)));
+        NativeCalls.ints(() -> live().normalizeOutput(decoded, decoded.length)));
   }
 
   /** The score resampled to the encoder grid, as the encoder sees it. */
   public Score normalize(Score score) {
     int[] wire = ScoreWire.pack(score);
-    return ScoreWire.unpack(NativeCalls.ints(() -> handle.normalizeInput(wire, wire.length)));
+    return ScoreWire.unpack(NativeCalls.ints(() -> live().normalizeInput(wire, wire.length)));
   }
 
   /** The score with every attribute of this encoder computed into its track and bar maps. */
   public Score annotate(Score score) {
     int[] wire = ScoreWire.pack(score);
-    return ScoreWire.unpack(NativeCalls.ints(() -> handle.annotate(wire, wire.length)));
+    return ScoreWire.unpack(NativeCalls.ints(() -> live().annotate(wire, wire.length)));
   }
 
   public Vocabulary vocabulary() {
@@ -176,12 +176,20 @@ public final class Tokenizer implements AutoCloseable {
 
   /** The config in the reference's to_json() form, as checkpoints embed it. */
   public String configJson() {
-    return NativeCalls.translated(handle::configJson);
+    return NativeCalls.translated(() -> live().configJson());
   }
 
+  /** Closing twice is harmless; using a closed tokenizer is an error. */
   @Override
   public void close() {
     handle.close();
+  }
+
+  private MidigptNative.TokenizerHandle live() {
+    if (handle.isNull()) {
+      throw new IllegalStateException("this tokenizer is closed");
+    }
+    return handle;
   }
 
   private static JsonNode readJson(String json) {
