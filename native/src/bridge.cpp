@@ -10,6 +10,7 @@
 #include "midigpt/attribute_analyzer.hpp"
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
+#include "midigpt/generation_session.hpp"
 #include "midigpt/midi_io.hpp"
 #include "midigpt/score_wire.hpp"
 #include "midigpt/tokenizer.hpp"
@@ -204,5 +205,80 @@ IntArray TokenizerHandle::annotate(const int32_t* score, int64_t length) const {
     return IntArray(packScore(annotated));
   });
 }
+
+SessionHandle::SessionHandle(const std::string& configJson, const int32_t* score,
+                             int64_t scoreLength, const std::string& requestJson,
+                             int32_t contextLength) {
+  guarded([&] {
+    SessionOptions options;
+    options.contextLength = contextLength;
+    session_ = std::make_unique<GenerationSession>(EncoderConfig::fromJson(configJson),
+                                                   scoreOf(score, scoreLength),
+                                                   GenerationRequest::fromJson(requestJson),
+                                                   options);
+  });
+}
+
+SessionHandle::~SessionHandle() = default;
+
+IntArray SessionHandle::promptIds() const {
+  return guarded([&] { return IntArray(session_->currentStep().promptIds); });
+}
+
+IntArray SessionHandle::inputIds() const {
+  return guarded([&] { return IntArray(session_->currentStep().inputIds); });
+}
+
+IntArray SessionHandle::positionIds() const {
+  return guarded([&] { return IntArray(session_->currentStep().positionIds); });
+}
+
+IntArray SessionHandle::keyMask() const {
+  return guarded([&] {
+    const std::vector<uint8_t>& mask = session_->currentStep().keyMask;
+    return IntArray(std::vector<int32_t>(mask.begin(), mask.end()));
+  });
+}
+
+IntArray SessionHandle::stepInfo() const {
+  return guarded([&] {
+    const StepInput& step = session_->currentStep();
+    return IntArray({step.stepIndex, step.stepCount, step.attempt, step.modelDim,
+                     static_cast<int32_t>(step.maskMode), step.nextPosition, step.tokenBudget});
+  });
+}
+
+float SessionHandle::temperature() const {
+  return guarded([&] { return session_->currentStep().temperature; });
+}
+
+int32_t SessionHandle::next(float* logits, int64_t length) {
+  return guarded([&] {
+    if (length < 0 || (length > 0 && logits == nullptr)) {
+      throw Error(ErrorCode::InvalidArgument, "invalid logits buffer");
+    }
+    return session_->next(std::span<float>(logits, static_cast<size_t>(length)));
+  });
+}
+
+int32_t SessionHandle::status() const { return static_cast<int32_t>(session_->status()); }
+
+IntArray SessionHandle::result() const {
+  return guarded([&] { return IntArray(packScore(session_->result())); });
+}
+
+IntArray SessionHandle::progress() const {
+  const SessionProgress progress = session_->progress();
+  return IntArray({progress.step, progress.stepCount, progress.attempt, progress.stepTokens,
+                   progress.totalTokens});
+}
+
+std::string SessionHandle::failure() const { return session_->failure(); }
+
+std::string SessionHandle::warningsJson() const {
+  return guarded([&] { return nlohmann::json(session_->warnings()).dump(); });
+}
+
+void SessionHandle::cancel() { session_->cancel(); }
 
 }  // namespace midigpt::bridge

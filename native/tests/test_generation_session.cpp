@@ -15,11 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "midigpt/bridge.hpp"
 #include "midigpt/error.hpp"
 #include "midigpt/generation_session.hpp"
 #include "midigpt/grammar.hpp"
 #include "midigpt/midi_io.hpp"
 #include "midigpt/sampler.hpp"
+#include "midigpt/score_wire.hpp"
 #include "midigpt/tokenizer.hpp"
 
 using midigpt::Bar;
@@ -555,6 +557,65 @@ TEST_CASE("a context too small for every window is rejected; misuse is an Invali
   invalid.config.maxAttempts = 0;
   try {
     GenerationSession rejected(config, input, invalid);
+    FAIL("expected an error");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::InvalidRequest);
+  }
+}
+
+TEST_CASE("bridge: SessionHandle drives a session over wire scores and raw logits") {
+  namespace bridge = midigpt::bridge;
+  const std::string configJson =
+      readText(std::string(MIDIGPT_SOURCE_DIR) + "/models/yellow_encoder.json");
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = gridScore();
+  const std::vector<int32_t> wire = midigpt::packScore(input);
+  const std::string request =
+      R"({"tracks": [{"id": 0, "bars": [1, 2]}],
+          "config": {"mask_mode": "attention_skip", "seed": 5, "max_attempts": 5}})";
+  bridge::SessionHandle handle(configJson, wire.data(), static_cast<int64_t>(wire.size()),
+                               request, 1024);
+  CHECK(handle.status() == 0);
+  const bridge::IntArray info = handle.stepInfo();
+  REQUIRE(info.size() == bridge::kStepInfoFields);
+  CHECK(info.data()[1] == 2);  // two infill steps
+  CHECK(info.data()[4] == 3);  // attention_skip
+  CHECK(handle.inputIds().size() == handle.positionIds().size());
+  CHECK(handle.keyMask().size() == handle.promptIds().size());
+  CHECK(handle.temperature() == 1.0f);
+
+  midigpt::Rng rng(1);
+  std::vector<float> logits(static_cast<size_t>(config.vocabulary.size()));
+  while (handle.status() <= 1) {
+    for (float& logit : logits) logit = static_cast<float>(rng.uniform() * 4.0 - 2.0);
+    logits[static_cast<size_t>(config.vocabulary.id(TokenType::FillInEnd, 0))] += 4.0f;
+    handle.next(logits.data(), static_cast<int64_t>(logits.size()));
+  }
+  CHECK(handle.status() == 2);
+  const bridge::IntArray progress = handle.progress();
+  REQUIRE(progress.size() == bridge::kSessionProgressFields);
+  CHECK(progress.data()[0] == 2);
+  CHECK(handle.failure().empty());
+  CHECK(nlohmann::json::parse(handle.warningsJson()).is_array());
+  const bridge::IntArray packed = handle.result();
+  const Score result = midigpt::unpackScore(std::span<const int32_t>(packed.data(),
+                                                                     static_cast<size_t>(packed.size())));
+  CHECK(result.resolution == config.decodeResolution);
+  CHECK(result.tracks[0].bars[0] == Tokenizer(config).normalizeOutput(input).tracks[0].bars[0]);
+  // Over: the step accessors and next() fail with a coded error.
+  CHECK_THROWS_AS(handle.promptIds(), Error);
+  CHECK_THROWS_AS(handle.next(logits.data(), static_cast<int64_t>(logits.size())), Error);
+
+  bridge::SessionHandle cancelled(configJson, wire.data(), static_cast<int64_t>(wire.size()),
+                                  request, 0);
+  cancelled.cancel();
+  CHECK(cancelled.next(logits.data(), static_cast<int64_t>(logits.size())) == -1);
+  CHECK(cancelled.status() == 3);
+  CHECK_THROWS_AS(cancelled.next(nullptr, 4), Error);
+
+  try {
+    bridge::SessionHandle invalid(configJson, wire.data(), static_cast<int64_t>(wire.size()),
+                                  R"({"tracks": [{"id": 0, "bars": [9]}]})", 0);
     FAIL("expected an error");
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::InvalidRequest);

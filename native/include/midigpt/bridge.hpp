@@ -12,6 +12,7 @@
 
 namespace midigpt {
 class Tokenizer;
+class GenerationSession;
 }
 
 namespace midigpt::bridge {
@@ -89,6 +90,56 @@ class TokenizerHandle {
 
  private:
   std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+/// SessionHandle::stepInfo(), in order:
+///   stepIndex stepCount attempt modelDim maskMode nextPosition tokenBudget
+/// maskMode: 0 token, 1 attention, 2 attention_approx, 3 attention_skip, 4 remove.
+constexpr int32_t kStepInfoFields = 7;
+/// SessionHandle::progress(), in order: step stepCount attempt stepTokens totalTokens.
+constexpr int32_t kSessionProgressFields = 5;
+
+/// One generation run (midigpt/generation_session.hpp): Java runs the model and calls next()
+/// once per token with the logits of the last position. status() codes:
+///   0 needs prefill (feed the step's inputIds/positionIds/keyMask to a fresh KV cache),
+///   1 generating (feed the token next() returned), 2 done, 3 cancelled, 4 failed.
+class SessionHandle {
+ public:
+  /// Validates and plans. `contextLength`: the model's n_positions (0: unknown). Throws
+  /// InvalidConfig, InvalidScore, InvalidArgument (malformed request JSON, nothing fits the
+  /// context) or InvalidRequest (a validation rule, spec §6.4).
+  SessionHandle(const std::string& configJson, const int32_t* score, int64_t scoreLength,
+                const std::string& requestJson, int32_t contextLength);
+  ~SessionHandle();
+  SessionHandle(const SessionHandle&) = delete;
+  SessionHandle& operator=(const SessionHandle&) = delete;
+
+  /// The current step attempt's prefill; InvalidArgument once the session is over.
+  IntArray promptIds() const;
+  IntArray inputIds() const;
+  IntArray positionIds() const;
+  /// One 0/1 entry per prompt position: 1 where attention may look.
+  IntArray keyMask() const;
+  IntArray stepInfo() const;
+  float temperature() const;
+
+  /// Samples from `logits` (one float per vocabulary id, overwritten in place: no copy) and
+  /// returns the token, or -1 when none was drawn (a retry was scheduled, or cancelled).
+  /// Throws InvalidArgument when a step used up its attempts.
+  int32_t next(float* logits, int64_t length);
+  int32_t status() const;
+  /// The whole piece so far as a wire score at the decode resolution.
+  IntArray result() const;
+  IntArray progress() const;
+  /// Why the session failed, empty otherwise.
+  std::string failure() const;
+  /// Validation warnings and rejections let through by disabled checks, as a JSON array.
+  std::string warningsJson() const;
+  /// Thread-safe: the next next() call draws nothing and ends the session.
+  void cancel();
+
+ private:
+  std::unique_ptr<GenerationSession> session_;
 };
 
 }  // namespace midigpt::bridge
