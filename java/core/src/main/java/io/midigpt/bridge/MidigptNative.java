@@ -1,6 +1,7 @@
 package io.midigpt.bridge;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -91,6 +92,60 @@ public final class MidigptNative {
     public native @ByVal IntArray normalizeOutput(int[] score, long length);
 
     public native @ByVal IntArray annotate(int[] score, long length);
+  }
+
+  /**
+   * One generation run: Java runs the model and calls {@link #next} once per token. Status and
+   * field layouts are the constants documented in bridge.hpp ({@code kStepInfoFields},
+   * {@code kSessionProgressFields}).
+   */
+  @Name("SessionHandle")
+  public static class SessionHandle extends Pointer {
+    static {
+      Loader.load();
+    }
+
+    public SessionHandle(
+        String configJson, int[] score, long scoreLength, String requestJson, int contextLength) {
+      allocate(configJson, score, scoreLength, requestJson, contextLength);
+    }
+
+    private native void allocate(
+        @StdString String configJson,
+        @Const int[] score,
+        long scoreLength,
+        @StdString String requestJson,
+        int contextLength);
+
+    public native @ByVal IntArray promptIds();
+
+    public native @ByVal IntArray inputIds();
+
+    public native @ByVal IntArray positionIds();
+
+    public native @ByVal IntArray keyMask();
+
+    public native @ByVal IntArray stepInfo();
+
+    public native float temperature();
+
+    /**
+     * Samples from {@code logits}, which the core overwrites in place: pass a pointer onto the
+     * logits tensor's own storage ({@code tensor.data_ptr_float()}) so nothing is copied.
+     */
+    public native int next(FloatPointer logits, long length);
+
+    public native int status();
+
+    public native @ByVal IntArray result();
+
+    public native @ByVal IntArray progress();
+
+    public native @StdString String failure();
+
+    public native @StdString String warningsJson();
+
+    public native void cancel();
   }
 
   public static native @ByVal IntArray readMidi(
