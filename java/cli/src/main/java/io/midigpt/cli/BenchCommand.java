@@ -1,5 +1,6 @@
 package io.midigpt.cli;
 
+import io.midigpt.InvalidArgumentException;
 import io.midigpt.MidigptException;
 import io.midigpt.score.Score;
 import io.midigpt.tokenizer.EncodeOptions;
@@ -70,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
   private static int encodeThroughRecords(Tokenizer tokenizer, byte[] midi, EncodeOptions options) {
     Score score = Score.fromMidi(midi);
     if (score.barCount() < options.windowBars()) {
-      throw new io.midigpt.InvalidArgumentException("piece shorter than the window");
+      throw new InvalidArgumentException("piece shorter than the window");
     }
     return tokenizer.encode(score.window(0, options.windowBars()), options).length;
   }
@@ -123,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         files.add(Files.readAllBytes(path));
       }
       if (files.isEmpty()) {
-        throw new io.midigpt.InvalidArgumentException("no .mid files in " + directory);
+        throw new InvalidArgumentException("no .mid files in " + directory);
       }
       return files;
     } catch (IOException e) {

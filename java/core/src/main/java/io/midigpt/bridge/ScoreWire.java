@@ -6,6 +6,7 @@ import io.midigpt.score.Score;
 import io.midigpt.score.Track;
 import io.midigpt.score.TrackType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,13 +127,13 @@ public final class ScoreWire {
 
     void add(int value) {
       if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, values.length * 2);
+        values = Arrays.copyOf(values, values.length * 2);
       }
       values[size++] = value;
     }
 
     int[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
+      return Arrays.copyOf(values, size);
     }
   }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sound.midi.InvalidMidiDataException;
 import javax.sound.midi.MidiSystem;
 import javax.sound.midi.Sequence;
@@ -144,9 +145,9 @@ public record Score(
       int to = (int) Math.min((long) start + count, track.bars().size());
       List<Bar> bars = new ArrayList<>(to - from);
       for (Bar bar : track.bars().subList(from, to)) {
-        bars.add(bar.toBuilder().attributes(java.util.Map.of()).build());
+        bars.add(bar.toBuilder().attributes(Map.of()).build());
       }
-      windowed.add(track.toBuilder().bars(bars).attributes(java.util.Map.of()).build());
+      windowed.add(track.toBuilder().bars(bars).attributes(Map.of()).build());
     }
     return new Score(resolution, tempo, windowed);
   }

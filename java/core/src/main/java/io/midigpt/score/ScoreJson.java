@@ -2,6 +2,7 @@ package io.midigpt.score;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.midigpt.InvalidScoreException;
@@ -44,7 +45,7 @@ final class ScoreJson {
   }
 
   private static String path(JsonProcessingException e) {
-    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) {
+    if (e instanceof JsonMappingException mapping) {
       return mapping.getPathReference();
     }
     return "line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr());
