@@ -43,13 +43,16 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class Gpt2Model implements AutoCloseable {
   private static final double LAYER_NORM_EPS = 1e-5;
-  /** Suffixes of buffers old HF checkpoints carry; the reference's strict load would fail on them, but they hold no weights. */
+  /**
+   * Buffers old HF checkpoints carry. The reference's strict load would reject them, but they hold
+   * no weights, so they are skipped rather than refused.
+   */
   private static final List<String> IGNORED_SUFFIXES = List.of(".attn.bias", ".attn.masked_bias");
 
   private final Gpt2Config config;
-  private final Device device;
   private final String deviceName;
-  private final Owned owned = new Owned();
+  /** Everything native the model holds: weights, views, options and decode buffers. */
+  private final Owned owned;
   private final TensorOptions floatOptions;
   private final TensorOptions longOptions;
   private final TensorOptions boolOptions;
@@ -117,7 +120,7 @@ public final class Gpt2Model implements AutoCloseable {
 
   private Gpt2Model(Gpt2Config config, Device device, Map<String, Tensor> weights, Owned owned) {
     this.config = config;
-    this.device = owned.keep(device);
+    this.owned = owned;
     this.deviceName = Torch.deviceName(device);
     this.floatOptions = options(ScalarType.Float, device, owned);
     this.longOptions = options(ScalarType.Long, device, owned);

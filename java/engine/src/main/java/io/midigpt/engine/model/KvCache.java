@@ -183,16 +183,16 @@ public final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Re-strides the persistent decode views for a step that writes position {@code position}
-   * and then attends over {@code position + 1} keys: no tensor is allocated.
+   * Re-strides the persistent decode views for a step that writes cache entry {@code index} and
+   * then attends over {@code index + 1} keys: no tensor is allocated.
    */
-  void prepareDecode(int position) {
-    int total = position + 1;
+  void prepareDecode(int index) {
+    int total = index + 1;
     keySize.set(0, total);
     valueSize.set(1, total);
     for (int l = 0; l < layers; l++) {
       slots[l].as_strided_(slotSize.ref, slotStride.ref, offset.put(base(l, 0, 0)
-          + (long) position * headDim));
+          + (long) index * headDim));
       for (int h = 0; h < heads; h++) {
         keyViews[l * heads + h].as_strided_(keySize.ref, keyStride.ref, offset.put(base(l, 0, h)));
         valueViews[l * heads + h].as_strided_(

@@ -15,6 +15,9 @@ import org.bytedeco.pytorch.Tensor;
  * is the closer estimate of an idle one); memory is the process's resident set.
  *
  * <p>Run: {@code java -cp <engine classpath> io.midigpt.engine.model.ModelBenchmark [threads...]}.
+ * Unless the JVM runs with {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=0}, JavaCPP reads the
+ * process's memory use on every native allocation; decode allocates a few tensors per step, and
+ * that check cost ~15% of a 256/4/4 step here.
  */
 public final class ModelBenchmark {
   /** The sizes the targets are given for: embd/layers/heads, n_positions 2048, yellow's vocab. */

@@ -91,6 +91,21 @@ class Gpt2ModelTest {
   }
 
   @Test
+  void closingFreesTheWeights() {
+    Gpt2Config config = new Gpt2Config(647, 2048, 512, 6, 8); // ~80 MiB of weights
+    Gpt2Model.random(config, ModelOptions.defaults(), 3).close();
+    long resident = Pointer.physicalBytes();
+    for (int i = 0; i < 5; i++) {
+      try (Gpt2Model scratch = Gpt2Model.random(config, ModelOptions.defaults(), 3);
+          KvCache cache = scratch.newCache()) {
+        ModelFixture.forwardRows(scratch, cache, new int[64]);
+      }
+    }
+    long growth = Pointer.physicalBytes() - resident;
+    assertTrue(growth < 64L << 20, "five closed models left " + growth + " bytes resident");
+  }
+
+  @Test
   void truncateAndCopySupportRetries() {
     int[] head = Arrays.copyOf(prompt, 12);
     try (KvCache cache = model.newCache()) {
