@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Multitrack MIDI composition with MIDI-GPT models.",
     subcommands = {
+      GenerateCommand.class,
+      InfillCommand.class,
+      AttributesCommand.class,
       TokenizeCommand.class,
       DetokenizeCommand.class,
       InspectCommand.class,

@@ -10,6 +10,7 @@ import io.midigpt.RequestValidationException;
 import io.midigpt.generation.GenerationRequest;
 import io.midigpt.generation.InferenceConfig;
 import io.midigpt.generation.MaskMode;
+import io.midigpt.generation.PieceControls;
 import io.midigpt.generation.TrackPrompt;
 import io.midigpt.score.Bar;
 import io.midigpt.score.Note;
@@ -69,7 +70,7 @@ class InferenceEngineTest {
     for (int t = 0; t < score.tracks().size(); t++) {
       prompts.add(t == track ? TrackPrompt.of(t, bars) : TrackPrompt.ignored(t));
     }
-    return new GenerationRequest(prompts, config, io.midigpt.generation.PieceControls.NONE);
+    return new GenerationRequest(prompts, config, PieceControls.NONE);
   }
 
   /**
@@ -135,7 +136,7 @@ class InferenceEngineTest {
     }
     prompts.add(TrackPrompt.builder(newTrack).bars(0, 1, 2, 3).autoregressive(true).build());
     GenerationRequest request = new GenerationRequest(
-        prompts, config(MaskMode.ATTENTION, 3).build(), io.midigpt.generation.PieceControls.NONE);
+        prompts, config(MaskMode.ATTENTION, 3).build(), PieceControls.NONE);
 
     AtomicInteger reports = new AtomicInteger();
     GenerationResult result = engine.generate(input, request, progress -> reports.incrementAndGet());
