@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.Tensor;
  * Times are the best and the median of the repeats after a warm-up (on a shared machine the best
  * is the closer estimate of an idle one); memory is the process's resident set.
  *
- * <p>Run: {@code java -cp <engine classpath> io.midigpt.engine.model.ModelBenchmark [threads...]}.
+ * <p>Run: {@code ./midigpt bench model [--threads 1,2]}.
  * Unless the JVM runs with {@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=0}, JavaCPP reads the
  * process's memory use on every native allocation; decode allocates a few tensors per step, and
  * that check cost ~15% of a 256/4/4 step here.
@@ -51,8 +51,8 @@ public final class ModelBenchmark {
     }
   }
 
-  /** Measures every config at every thread count on the CPU and prints a table. */
-  public static List<Result> run(
+  /** Measures every config at every thread count on the CPU. */
+  public static List<Result> measureAll(
       List<Gpt2Config> configs, int[] threadCounts, int prefillTokens, int decodeSteps,
       int repeats) {
     List<Result> results = new ArrayList<>();
@@ -62,7 +62,6 @@ public final class ModelBenchmark {
             repeats));
       }
     }
-    System.out.println(table(results));
     return results;
   }
 
@@ -143,12 +142,5 @@ public final class ModelBenchmark {
           r.residentBeforeBytes() / 1048576.0));
     }
     return out.toString();
-  }
-
-  /** Arguments: thread counts to compare (default 1 and 2). */
-  public static void main(String[] args) {
-    int[] threads = args.length == 0 ? new int[] {1, 2}
-        : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-    run(SIZES, threads, 512, 256, 5);
   }
 }
