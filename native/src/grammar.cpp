@@ -6,30 +6,15 @@
 #include <algorithm>
 #include <array>
 
+#include "midigpt/attribute_keys.hpp"
+
 namespace midigpt {
 namespace {
 
-// The encoder's fixed emission orders (spec §4.2), used by the model attribute order.
+// The encoder's fixed emission order of piece-level tokens (spec §4.2), used by the model
+// attribute order; the track and bar orders are in attribute_keys.hpp.
 constexpr std::array<TokenType, 4> kPieceHeaderOrder = {
     TokenType::UseVelocity, TokenType::UseMicrotiming, TokenType::Genre, TokenType::NumBars};
-constexpr std::array<TokenType, 10> kTrackAttributeOrder = {
-    TokenType::MinPolyphony,
-    TokenType::MaxPolyphony,
-    TokenType::MinNoteDuration,
-    TokenType::MaxNoteDuration,
-    TokenType::NoteDensity,
-    TokenType::BarLevelOnsetPolyphonyMax,
-    TokenType::TrackLevelPitchRangeMax,
-    TokenType::KeySignature,
-    TokenType::TrackLevelSilenceProportionMax,
-    TokenType::TrackLevelNomml};
-constexpr std::array<TokenType, 6> kBarAttributeOrder = {
-    TokenType::Tension,
-    TokenType::TensionDrum,
-    TokenType::BarLevelPitchClassSet,
-    TokenType::BarLevelOnsetDensity,
-    TokenType::BarLevelOnsetPolyphonyMin,
-    TokenType::BarLevelOnsetPolyphonyMax};
 
 // The reference's track-attribute list (spec §6.9): note that it lacks KeySignature,
 // SilenceProportion and Nomml, and that 42 is the track-level OnsetPolyphony here.

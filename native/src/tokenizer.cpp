@@ -7,6 +7,7 @@
 #include <string>
 
 #include "midigpt/attribute_analyzer.hpp"
+#include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
 #include "midigpt/rounding.hpp"
 
@@ -18,31 +19,6 @@ constexpr int32_t kDefaultWindowBars = 4;
 // The velocity the decoder gives notes before any VelocityLevel token of their track.
 constexpr int32_t kDefaultVelocity = 100;
 constexpr int32_t kMaxMidiValue = 127;
-
-// Track-level attributes in the encoder's fixed emission order (spec §4.2 TrackAttr).
-constexpr std::array<TokenType, 10> kTrackAttributeOrder = {
-    TokenType::MinPolyphony,
-    TokenType::MaxPolyphony,
-    TokenType::MinNoteDuration,
-    TokenType::MaxNoteDuration,
-    TokenType::NoteDensity,
-    TokenType::BarLevelOnsetPolyphonyMax,  // the track-level onset_polyphony
-    TokenType::TrackLevelPitchRangeMax,
-    TokenType::KeySignature,
-    TokenType::TrackLevelSilenceProportionMax,
-    TokenType::TrackLevelNomml,
-};
-
-// Bar-level attributes in emission order (spec §4.2 BarAttr). PitchClassSet is emitted only
-// on request: the reference reads it under a key its analyzer no longer writes (§12.1).
-constexpr std::array<TokenType, 6> kBarAttributeOrder = {
-    TokenType::Tension,
-    TokenType::TensionDrum,
-    TokenType::BarLevelPitchClassSet,
-    TokenType::BarLevelOnsetDensity,
-    TokenType::BarLevelOnsetPolyphonyMin,
-    TokenType::BarLevelOnsetPolyphonyMax,
-};
 
 /// Offsets and sizes of every token type, resolved once per call so the per-note path indexes
 /// arrays instead of searching the vocabulary's map. A type with an empty domain counts as

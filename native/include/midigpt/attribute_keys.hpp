@@ -3,6 +3,7 @@
 // fixed name, taken from the reference's attribute registry (spec §4.2, §5.2).
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,30 @@
 #include "midigpt/token_type.hpp"
 
 namespace midigpt {
+
+/// The encoder's fixed emission order of track-level attribute tokens (spec §4.2 TrackAttr).
+inline constexpr std::array<TokenType, 10> kTrackAttributeOrder = {
+    TokenType::MinPolyphony,
+    TokenType::MaxPolyphony,
+    TokenType::MinNoteDuration,
+    TokenType::MaxNoteDuration,
+    TokenType::NoteDensity,
+    TokenType::BarLevelOnsetPolyphonyMax,  // the track-level onset_polyphony
+    TokenType::TrackLevelPitchRangeMax,
+    TokenType::KeySignature,
+    TokenType::TrackLevelSilenceProportionMax,
+    TokenType::TrackLevelNomml,
+};
+
+/// The encoder's fixed emission order of bar-level attribute tokens (spec §4.2 BarAttr).
+inline constexpr std::array<TokenType, 6> kBarAttributeOrder = {
+    TokenType::Tension,
+    TokenType::TensionDrum,
+    TokenType::BarLevelPitchClassSet,
+    TokenType::BarLevelOnsetDensity,
+    TokenType::BarLevelOnsetPolyphonyMin,
+    TokenType::BarLevelOnsetPolyphonyMax,
+};
 
 struct AttributeKey {
   AttributeLevel level;
