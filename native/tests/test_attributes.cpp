@@ -2,14 +2,10 @@
 // with the reference analyzer's output stored in the golden piece fixtures.
 
 #include <doctest/doctest.h>
-#include <zlib.h>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -18,30 +14,19 @@
 #include "midigpt/encoder_config.hpp"
 #include "midigpt/error.hpp"
 
+#include "fixtures.hpp"
+
 using namespace midigpt;
 using json = nlohmann::json;
 
 namespace {
 
-const std::string kGolden = MIDIGPT_SHARED_DIR "/golden/";
+const std::string kGolden = testing::goldenDir() + "/";
 const std::vector<std::string> kEncoders = {"yellow", "prism", "expressive"};
 const std::vector<std::string> kCases = {"full", "window4", "window8"};
 
-json readJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  return json::parse(in);
-}
-
 json readGzipJsonFile(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) throw std::runtime_error("cannot open " + path);
-  std::string text;
-  char buffer[1 << 16];
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(read));
-  gzclose(file);
-  if (read < 0) throw std::runtime_error("cannot decompress " + path);
+  const std::string text = testing::readGzip(path);
   // Piece fixtures are large; keeping only what these tests read makes them several times faster
   // in sanitizer builds.
   static const std::set<std::string> kUnused = {"score_480", "score_reader12",
@@ -64,7 +49,7 @@ const GoldenVocab& goldenVocab(const std::string& encoder) {
   static std::map<std::string, GoldenVocab> cache;
   auto found = cache.find(encoder);
   if (found != cache.end()) return found->second;
-  const json vocab = readJsonFile(kGolden + "vocab_" + encoder + ".json");
+  const json vocab = testing::readJson(kGolden + "vocab_" + encoder + ".json");
   GoldenVocab result;
   for (const json& domain : vocab.at("domains")) {
     const auto type = static_cast<TokenType>(domain.at("type_enum").get<int32_t>());
@@ -101,8 +86,7 @@ std::vector<AttributeControl> referenceControls(const std::string& encoder) {
 
 /// The attribute_controls list of this project's models/<encoder>_encoder.json (explicit params).
 std::vector<AttributeControl> projectControls(const std::string& encoder) {
-  const json config = readJsonFile(std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder +
-                                   "_encoder.json");
+  const json config = testing::readJson(testing::modelPath(encoder));
   std::vector<AttributeControl> controls;
   for (const json& entry : config.at("attribute_controls")) {
     AttributeControl control{entry.at("name").get<std::string>(), {}};
@@ -278,9 +262,8 @@ TEST_CASE("resolveAttributes reproduces the reference analyzer's attribute lists
 TEST_CASE("EncoderConfig::fromJson resolves the project's model configs to the reference sets") {
   for (const std::string& encoder : kEncoders) {
     CAPTURE(encoder);
-    std::ifstream in(std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json");
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const EncoderConfig config = EncoderConfig::fromJson(text);
+    const EncoderConfig config =
+        EncoderConfig::fromJson(testing::readText(testing::modelPath(encoder)));
     CHECK(describe(config.attributes, goldenVocab(encoder)) ==
           goldenVocab(encoder).attributeControls);
   }
@@ -617,7 +600,7 @@ std::string describeParity(const std::string& label, const Parity& parity) {
 }  // namespace
 
 TEST_CASE("annotate matches the reference analyzer on every golden piece") {
-  const json index = readJsonFile(kGolden + "pieces_index.json");
+  const json index = testing::readJson(kGolden + "pieces_index.json");
   std::map<std::string, Parity> parity;
   Parity expressiveOnNodelta;  // informative: the reference fed expressive the delta score
   int probeValues = 0;

@@ -4,11 +4,8 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +20,8 @@
 #include "midigpt/sampler.hpp"
 #include "midigpt/score_wire.hpp"
 #include "midigpt/tokenizer.hpp"
+
+#include "fixtures.hpp"
 
 using midigpt::Bar;
 using midigpt::EncoderConfig;
@@ -40,29 +39,14 @@ using midigpt::Tokenizer;
 using midigpt::Track;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::encoderConfig;
+using midigpt::testing::goldenDir;
+using midigpt::testing::midiBytes;
+using midigpt::testing::modelPath;
+using midigpt::testing::readJson;
+using midigpt::testing::readText;
 
 namespace {
-
-const std::string kSharedDir = std::string(MIDIGPT_SHARED_DIR);
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-const EncoderConfig& encoderConfig(const std::string& encoder) {
-  static std::map<std::string, EncoderConfig> configs;
-  auto found = configs.find(encoder);
-  if (found == configs.end()) {
-    const std::string path =
-        std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json";
-    found = configs.emplace(encoder, EncoderConfig::fromJson(readText(path))).first;
-  }
-  return found->second;
-}
 
 Score parseScore(const Json& json) {
   Score score;
@@ -89,9 +73,8 @@ Score parseScore(const Json& json) {
 }
 
 Score midiScore(const std::string& name, int32_t bars) {
-  const std::string bytes = readText(kSharedDir + "/midi/" + name);
-  const Score whole = midigpt::readMidi(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  const std::vector<uint8_t> bytes = midiBytes(name);
+  const Score whole = midigpt::readMidi(std::span<const uint8_t>(bytes));
   return midigpt::windowOf(whole, 0, bars);
 }
 
@@ -244,7 +227,7 @@ size_t maxPolyphony(const Bar& bar) {
 }  // namespace
 
 TEST_CASE("teacher-forced continuations reproduce the reference's first step") {
-  const Json fixtures = Json::parse(readText(kSharedDir + "/golden/session_steps.json"));
+  const Json fixtures = readJson(goldenDir() + "/session_steps.json");
   int compared = 0;
   for (const Json& fixture : fixtures["cases"]) {
     const EncoderConfig& config = encoderConfig(fixture["encoder"].get<std::string>());
@@ -306,7 +289,7 @@ TEST_CASE("teacher-forced continuations reproduce the reference's first step") {
 }
 
 TEST_CASE("attention_skip steps feed the visible tokens at their prompt positions") {
-  const Json fixtures = Json::parse(readText(kSharedDir + "/golden/session_steps.json"));
+  const Json fixtures = readJson(goldenDir() + "/session_steps.json");
   const Json& fixture = fixtures["cases"][0];
   const Json& record = fixture["modes"]["attention"];
   GenerationRequest request = requestOf(record["request"]);
@@ -565,8 +548,7 @@ TEST_CASE("a context too small for every window is rejected; misuse is an Invali
 
 TEST_CASE("bridge: SessionHandle drives a session over wire scores and raw logits") {
   namespace bridge = midigpt::bridge;
-  const std::string configJson =
-      readText(std::string(MIDIGPT_SOURCE_DIR) + "/models/yellow_encoder.json");
+  const std::string configJson = readText(modelPath("yellow"));
   const EncoderConfig& config = encoderConfig("yellow");
   const Score input = gridScore();
   const std::vector<int32_t> wire = midigpt::packScore(input);

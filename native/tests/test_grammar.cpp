@@ -4,10 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -20,6 +18,8 @@
 #include "midigpt/error.hpp"
 #include "midigpt/grammar.hpp"
 
+#include "fixtures.hpp"
+
 using midigpt::ConstraintSet;
 using midigpt::EncoderConfig;
 using midigpt::Error;
@@ -28,35 +28,17 @@ using midigpt::GrammarConstraint;
 using midigpt::GrammarSettings;
 using midigpt::TokenType;
 using Json = nlohmann::json;
+using midigpt::testing::encoderConfig;
+using midigpt::testing::goldenDir;
+using midigpt::testing::readJson;
 
 namespace {
-
-const std::string kGoldenDir = std::string(MIDIGPT_SHARED_DIR) + "/golden";
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 const Json& golden(const std::string& name) {
   static std::map<std::string, Json> documents;
   auto found = documents.find(name);
   if (found == documents.end()) {
-    found = documents.emplace(name, Json::parse(readText(kGoldenDir + "/" + name))).first;
-  }
-  return found->second;
-}
-
-const EncoderConfig& configFor(const std::string& encoder) {
-  static std::map<std::string, EncoderConfig> configs;
-  auto found = configs.find(encoder);
-  if (found == configs.end()) {
-    const std::string path =
-        std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json";
-    found = configs.emplace(encoder, EncoderConfig::fromJson(readText(path))).first;
+    found = documents.emplace(name, readJson(goldenDir() + "/" + name)).first;
   }
   return found->second;
 }
@@ -115,7 +97,7 @@ std::vector<uint8_t> allowedMask(const GrammarConstraint& grammar) {
 }
 
 int32_t id(const std::string& encoder, TokenType type, int32_t value = 0) {
-  return configFor(encoder).vocabulary.id(type, value);
+  return encoderConfig(encoder).vocabulary.id(type, value);
 }
 
 bool allows(const GrammarConstraint& grammar, int32_t token) {
@@ -145,7 +127,7 @@ TEST_CASE("grammar parity with every case of grammar_masks.json") {
     const auto tokens = record.at("tokens").get<std::vector<int32_t>>();
     const Json& expected = record.at("allowed_before_each");
     REQUIRE(expected.size() == tokens.size() + 1);
-    GrammarConstraint grammar(configFor(encoder), settingsOf(record.at("settings")));
+    GrammarConstraint grammar(encoderConfig(encoder), settingsOf(record.at("settings")));
 
     bool caseMatches = true;
     for (size_t i = 0; i <= tokens.size(); ++i) {
@@ -188,7 +170,7 @@ TEST_CASE("grammar parity with the session prompts of session_steps.json") {
       REQUIRE(record.at("grammar_settings").at("extra_constraints").get<std::string>().rfind(
                   "none", 0) == 0);
       ++records;
-      GrammarConstraint grammar(configFor(encoder), settingsOf(record.at("grammar_settings")));
+      GrammarConstraint grammar(encoderConfig(encoder), settingsOf(record.at("grammar_settings")));
       for (const Json& token : record.at("prompt_tokens")) grammar.advance(token.get<int32_t>());
 
       // Infill: the session gives the grammar the drum flag of each fill target in turn, the
@@ -216,7 +198,7 @@ TEST_CASE("grammar parity with the session prompts of session_steps.json") {
       const auto continuation = record.at("continuation_tokens").get<std::vector<int32_t>>();
       const Json& expected = record.at("continuation_allowed_before_each");
       REQUIRE(expected.size() == continuation.size());
-      const int32_t fillStart = configFor(encoder).vocabulary.has(TokenType::FillInStart)
+      const int32_t fillStart = encoderConfig(encoder).vocabulary.has(TokenType::FillInStart)
                                     ? id(encoder, TokenType::FillInStart)
                                     : -1;
       for (size_t i = 0; i < continuation.size(); ++i) {
@@ -244,7 +226,7 @@ TEST_CASE("grammar parity with the session prompts of session_steps.json") {
 
 TEST_CASE("grammar quirks the reference has and the golden README lists") {
   const std::string encoder = "yellow";
-  GrammarConstraint grammar(configFor(encoder), {});
+  GrammarConstraint grammar(encoderConfig(encoder), {});
   // The initial state already is PieceStart, so PieceStart itself is not allowed first.
   CHECK_FALSE(allows(grammar, id(encoder, TokenType::PieceStart, 0)));
   CHECK(allows(grammar, id(encoder, TokenType::NumBars, 0)));
@@ -263,7 +245,7 @@ TEST_CASE("grammar quirks the reference has and the golden README lists") {
 
   // prism: KeySignature after Instrument is outside the allow-lists; after it anything goes.
   const std::string prism = "prism";
-  GrammarConstraint prismGrammar(configFor(prism), {});
+  GrammarConstraint prismGrammar(encoderConfig(prism), {});
   for (int32_t token : {id(prism, TokenType::PieceStart, 0), id(prism, TokenType::NumBars, 0),
                         id(prism, TokenType::Track, 0), id(prism, TokenType::Instrument, 0)}) {
     prismGrammar.advance(token);
@@ -271,7 +253,7 @@ TEST_CASE("grammar quirks the reference has and the golden README lists") {
   CHECK_FALSE(allowsType(prismGrammar, TokenType::KeySignature));
   prismGrammar.advance(id(prism, TokenType::KeySignature, 3));
   CHECK(toRanges(allowedMask(prismGrammar)) ==
-        Ranges{{0, configFor(prism).vocabulary.size()}});
+        Ranges{{0, encoderConfig(prism).vocabulary.size()}});
 }
 
 TEST_CASE("grammar settings: exact bars, max tracks, autoregressive mode, track masks") {
@@ -280,7 +262,7 @@ TEST_CASE("grammar settings: exact bars, max tracks, autoregressive mode, track 
   settings.exactBars = 2;
   settings.maxTracks = 1;
   settings.autoregressive = true;
-  GrammarConstraint grammar(configFor(encoder), settings);
+  GrammarConstraint grammar(encoderConfig(encoder), settings);
   for (int32_t token : {id(encoder, TokenType::PieceStart, 0), id(encoder, TokenType::Track, 1),
                         id(encoder, TokenType::Instrument, 0)}) {
     grammar.advance(token);
@@ -312,13 +294,13 @@ TEST_CASE("grammar settings: exact bars, max tracks, autoregressive mode, track 
 
   GrammarSettings masked;
   masked.maskTrackStart = true;
-  GrammarConstraint noTracks(configFor(encoder), masked);
+  GrammarConstraint noTracks(encoderConfig(encoder), masked);
   CHECK_FALSE(allowsType(noTracks, TokenType::Track));
 }
 
 TEST_CASE("onsets increase within a bar and stay inside it") {
   const std::string encoder = "yellow";
-  GrammarConstraint grammar(configFor(encoder), {});
+  GrammarConstraint grammar(encoderConfig(encoder), {});
   for (int32_t token : {id(encoder, TokenType::PieceStart, 0), id(encoder, TokenType::Track, 0),
                         id(encoder, TokenType::Instrument, 0), id(encoder, TokenType::Bar),
                         id(encoder, TokenType::TimeSig, 13),
@@ -338,7 +320,7 @@ TEST_CASE("onsets increase within a bar and stay inside it") {
 
 TEST_CASE("exact bar length option (spec 12.7)") {
   const std::string encoder = "yellow";
-  const EncoderConfig& config = configFor(encoder);
+  const EncoderConfig& config = encoderConfig(encoder);
   // (time signature, reference last position, exact last position); -1: none allowed.
   const std::vector<std::tuple<std::pair<int, int>, int32_t, int32_t>> meters = {
       {{3, 8}, 11, 17}, {{1, 8}, -1, 5}, {{1, 16}, -1, 2}, {{17, 16}, 47, 50}, {{4, 4}, 47, 47}};
@@ -376,7 +358,7 @@ TEST_CASE("model attribute order option (spec 12.6)") {
 
   SUBCASE("prism: the track and bar headers the encoder writes") {
     const std::string prism = "prism";
-    GrammarConstraint grammar(configFor(prism), settings);
+    GrammarConstraint grammar(encoderConfig(prism), settings);
     CHECK(allowsType(grammar, TokenType::Genre));
     for (int32_t token : {id(prism, TokenType::PieceStart, 0), id(prism, TokenType::NumBars, 0),
                           id(prism, TokenType::Track, 0), id(prism, TokenType::Instrument, 0)}) {
@@ -414,7 +396,7 @@ TEST_CASE("model attribute order option (spec 12.6)") {
     const std::string prism = "prism";
     GrammarSettings withPitchClassSet = settings;
     withPitchClassSet.pitchClassSetBarAttribute = true;
-    GrammarConstraint grammar(configFor(prism), withPitchClassSet);
+    GrammarConstraint grammar(encoderConfig(prism), withPitchClassSet);
     for (int32_t token : {id(prism, TokenType::PieceStart, 0), id(prism, TokenType::Track, 0),
                           id(prism, TokenType::Instrument, 0), id(prism, TokenType::Bar)}) {
       grammar.advance(token);
@@ -430,12 +412,13 @@ TEST_CASE("model attribute order option (spec 12.6)") {
       const std::string encoder = record.at("encoder").get<std::string>();
       GrammarSettings modelOrder = settingsOf(record.at("settings"));
       modelOrder.modelAttributeOrder = true;
-      GrammarConstraint grammar(configFor(encoder), modelOrder);
+      GrammarConstraint grammar(encoderConfig(encoder), modelOrder);
       const auto tokens = record.at("tokens").get<std::vector<int32_t>>();
       for (size_t i = 0; i < tokens.size(); ++i) {
-        const auto [type, value] = configFor(encoder).vocabulary.decode(tokens[i]);
-        const auto previous = i == 0 ? TokenType::PieceStart
-                                     : configFor(encoder).vocabulary.decode(tokens[i - 1]).first;
+        const auto [type, value] = encoderConfig(encoder).vocabulary.decode(tokens[i]);
+        const auto previous =
+            i == 0 ? TokenType::PieceStart
+                   : encoderConfig(encoder).vocabulary.decode(tokens[i - 1]).first;
         // PieceStart at position 0, and BarEnd of an empty bar under require_notes.
         const bool knownException = (i == 0 && type == TokenType::PieceStart) ||
                                     (type == TokenType::BarEnd && previous == TokenType::TimeSig);
@@ -454,8 +437,8 @@ TEST_CASE("model attribute order option (spec 12.6)") {
 
 TEST_CASE("grammar input checks") {
   const std::string encoder = "yellow";
-  GrammarConstraint grammar(configFor(encoder), {});
-  const int32_t size = configFor(encoder).vocabulary.size();
+  GrammarConstraint grammar(encoderConfig(encoder), {});
+  const int32_t size = encoderConfig(encoder).vocabulary.size();
   for (int32_t token : {-1, size, size + 100}) {
     try {
       grammar.advance(token);
@@ -474,7 +457,7 @@ TEST_CASE("grammar input checks") {
 
   // A bad token leaves a set unchanged.
   ConstraintSet set(size);
-  set.add(std::make_unique<GrammarConstraint>(configFor(encoder), GrammarSettings{}));
+  set.add(std::make_unique<GrammarConstraint>(encoderConfig(encoder), GrammarSettings{}));
   std::vector<uint8_t> before(static_cast<size_t>(size));
   std::vector<uint8_t> after(static_cast<size_t>(size));
   set.advance(id(encoder, TokenType::PieceStart, 0));

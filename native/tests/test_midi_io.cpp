@@ -2,14 +2,11 @@
 // cases for the parsing rules of spec §2.1, writer round trips and a crash-regression corpus.
 
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -17,6 +14,8 @@
 
 #include "midigpt/error.hpp"
 #include "midigpt/midi_io.hpp"
+
+#include "fixtures.hpp"
 
 namespace {
 
@@ -28,28 +27,12 @@ using midigpt::Score;
 using midigpt::Track;
 using midigpt::TrackType;
 using Bytes = std::vector<uint8_t>;
+using midigpt::testing::readBytes;
+using midigpt::testing::readGzip;
 
-const std::filesystem::path kShared = std::filesystem::path(MIDIGPT_SHARED_DIR);
+const std::filesystem::path kShared = std::filesystem::path(midigpt::testing::sharedDir());
 const std::filesystem::path kCrashers =
     std::filesystem::path(MIDIGPT_SOURCE_DIR) / "native" / "tests" / "corpus" / "midi_crashers";
-
-Bytes readFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string readGzip(const std::filesystem::path& path) {
-  gzFile file = gzopen(path.string().c_str(), "rb");
-  REQUIRE_MESSAGE(file != nullptr, "cannot open " << path);
-  std::string text;
-  char buffer[1 << 16];
-  int count = 0;
-  while ((count = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, count);
-  gzclose(file);
-  REQUIRE_MESSAGE(count == 0, "gzip error in " << path);
-  return text;
-}
 
 Score scoreFromJson(const nlohmann::json& json) {
   Score score;
@@ -213,7 +196,7 @@ TEST_CASE("readMidi matches the reference reader on every golden piece") {
   for (const auto& piece : index.at("pieces")) {
     const std::string file = piece.at("file").get<std::string>();
     CAPTURE(file);
-    const Bytes midi = readFile(kShared / file);
+    const Bytes midi = readBytes(kShared / file);
     const std::string fixture =
         readGzip(kShared / "golden" / piece.at("fixture").get<std::string>());
     const Score expected480 = scoreFromJson(topLevelValue(fixture, "score_480"));
@@ -232,7 +215,7 @@ TEST_CASE("readMidi matches the reference reader on every golden piece") {
 }
 
 TEST_CASE("an empty file has no tracks") {
-  const Score score = midigpt::readMidi(readFile(kShared / "midi" / "empty.mid"));
+  const Score score = midigpt::readMidi(readBytes(kShared / "midi" / "empty.mid"));
   CHECK(score.tracks.empty());
   CHECK(score.resolution == 480);
   CHECK(score.tempo == 500000);
@@ -457,7 +440,7 @@ TEST_CASE("a file without tracks needs no bars") {
 
 TEST_CASE("readMidi rejects a non-positive resolution") {
   try {
-    (void)midigpt::readMidi(readFile(kShared / "midi" / "empty.mid"), 0);
+    (void)midigpt::readMidi(readBytes(kShared / "midi" / "empty.mid"), 0);
     FAIL("expected InvalidArgument");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::InvalidArgument);
@@ -523,7 +506,7 @@ TEST_CASE("reading the written golden pieces is a fixed point") {
     CAPTURE(name);
     for (const int32_t resolution : {480, 12}) {
       CAPTURE(resolution);
-      const Score read = midigpt::readMidi(readFile(kShared / "midi" / name), resolution);
+      const Score read = midigpt::readMidi(readBytes(kShared / "midi" / name), resolution);
       const Score once = roundTrip(read);
       // The writer drops deltas and tracks without notes cannot be written back; apart from
       // that the first round trip keeps the score.
@@ -634,7 +617,7 @@ TEST_CASE("crash regressions only ever succeed or raise midigpt::Error") {
     if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
     ++files;
     CAPTURE(entry.path().filename().string());
-    const Bytes bytes = readFile(entry.path());
+    const Bytes bytes = readBytes(entry.path());
     for (const int32_t resolution : {480, 12}) {
       try {
         const Score score = midigpt::readMidi(bytes, resolution);

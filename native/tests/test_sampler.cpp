@@ -6,11 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +17,8 @@
 #include "midigpt/error.hpp"
 #include "midigpt/grammar.hpp"
 #include "midigpt/sampler.hpp"
+
+#include "fixtures.hpp"
 
 using midigpt::AttributeValueConstraint;
 using midigpt::BarAttributeValueConstraint;
@@ -40,17 +40,7 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-const EncoderConfig& yellow() {
-  static const EncoderConfig config = [] {
-    const std::string path = std::string(MIDIGPT_SOURCE_DIR) + "/models/yellow_encoder.json";
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return EncoderConfig::fromJson(text.str());
-  }();
-  return config;
-}
+const EncoderConfig& yellow() { return midigpt::testing::encoderConfig("yellow"); }
 
 int32_t id(TokenType type, int32_t value = 0) { return yellow().vocabulary.id(type, value); }
 

@@ -4,12 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +21,8 @@
 #include "midigpt/score.hpp"
 #include "midigpt/step_planner.hpp"
 #include "midigpt/tokenizer.hpp"
+
+#include "fixtures.hpp"
 
 using midigpt::AttributeLevel;
 using midigpt::Bar;
@@ -45,21 +45,14 @@ using midigpt::Track;
 using midigpt::TrackPrompt;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::encoderConfig;
+using midigpt::testing::goldenDir;
+using midigpt::testing::readJson;
 
 namespace {
 
-const std::string kSharedDir = std::string(MIDIGPT_SHARED_DIR);
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 const Json& sessionFixtures() {
-  static const Json fixtures = Json::parse(readText(kSharedDir + "/golden/session_steps.json"));
+  static const Json fixtures = readJson(goldenDir() + "/session_steps.json");
   return fixtures;
 }
 
@@ -67,9 +60,7 @@ const Tokenizer& tokenizerFor(const std::string& encoder) {
   static std::map<std::string, Tokenizer> tokenizers;
   auto found = tokenizers.find(encoder);
   if (found == tokenizers.end()) {
-    const std::string path =
-        std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json";
-    found = tokenizers.emplace(encoder, Tokenizer(EncoderConfig::fromJson(readText(path)))).first;
+    found = tokenizers.emplace(encoder, Tokenizer(encoderConfig(encoder))).first;
   }
   return found->second;
 }

@@ -3,12 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -23,6 +21,8 @@
 #include "midigpt/score.hpp"
 #include "midigpt/tokenizer.hpp"
 
+#include "fixtures.hpp"
+
 using midigpt::Bar;
 using midigpt::DecodeOptions;
 using midigpt::EncodeOptions;
@@ -36,40 +36,19 @@ using midigpt::Tokenizer;
 using midigpt::Track;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::encoderConfig;
+using midigpt::testing::goldenDir;
+using midigpt::testing::goldenPieces;
+using midigpt::testing::midiBytes;
+using midigpt::testing::readGzipJson;
 
 namespace {
-
-const std::string kSharedDir = std::string(MIDIGPT_SHARED_DIR);
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string readGzip(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  REQUIRE_MESSAGE(file != nullptr, "cannot open " << path);
-  std::string text;
-  char buffer[1 << 16];
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof buffer)) > 0) {
-    text.append(buffer, static_cast<size_t>(read));
-  }
-  gzclose(file);
-  REQUIRE(read == 0);
-  return text;
-}
 
 const Tokenizer& tokenizerFor(const std::string& encoder) {
   static std::map<std::string, Tokenizer> tokenizers;
   auto found = tokenizers.find(encoder);
   if (found == tokenizers.end()) {
-    const std::string path =
-        std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json";
-    found = tokenizers.emplace(encoder, Tokenizer(EncoderConfig::fromJson(readText(path)))).first;
+    found = tokenizers.emplace(encoder, Tokenizer(encoderConfig(encoder))).first;
   }
   return found->second;
 }
@@ -192,20 +171,11 @@ struct Tally {
   }
 };
 
-std::vector<std::filesystem::path> goldenPieces() {
-  std::vector<std::filesystem::path> pieces;
-  for (const auto& entry : std::filesystem::directory_iterator(kSharedDir + "/golden/pieces")) {
-    if (entry.path().string().ends_with(".json.gz")) pieces.push_back(entry.path());
-  }
-  std::sort(pieces.begin(), pieces.end());
-  return pieces;
-}
-
 const Json& goldenPiece(const std::filesystem::path& path) {
   static std::map<std::string, Json> cache;
   auto found = cache.find(path.string());
   if (found == cache.end()) {
-    found = cache.emplace(path.string(), Json::parse(readGzip(path.string()))).first;
+    found = cache.emplace(path.string(), readGzipJson(path)).first;
   }
   return found->second;
 }
@@ -827,9 +797,9 @@ TEST_CASE("windowOf keeps bars and drops attributes") {
 
 TEST_CASE("speed: read and encode 8 bars of a pop song") {
   const Tokenizer& yellow = tokenizerFor("yellow");
-  const std::string midi = readText(kSharedDir + "/midi/POP909_008.mid");
-  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(midi.data()), midi.size());
-  const Json& fixture = goldenPiece(kSharedDir + "/golden/pieces/POP909_008.json.gz");
+  const std::vector<uint8_t> midi = midiBytes("POP909_008.mid");
+  const std::span<const uint8_t> bytes(midi);
+  const Json& fixture = goldenPiece(goldenDir() + "/pieces/POP909_008.json.gz");
   const std::vector<int32_t> expected =
       tokensOf(fixture["encoders"]["yellow"]["window8"]["tokens"]);
   const EncodeOptions options;

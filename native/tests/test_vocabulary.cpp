@@ -2,8 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,35 +11,28 @@
 #include "midigpt/token_type.hpp"
 #include "midigpt/tokenizer.hpp"
 
+#include "fixtures.hpp"
+
 using midigpt::EncoderConfig;
 using midigpt::Error;
 using midigpt::ErrorCode;
 using midigpt::TokenType;
 using Json = nlohmann::json;
+using midigpt::testing::goldenDir;
+using midigpt::testing::modelPath;
+using midigpt::testing::readJson;
+using midigpt::testing::readText;
 
 namespace {
 
 const char* const kEncoders[] = {"yellow", "prism", "expressive"};
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string modelPath(const std::string& encoder) {
-  return std::string(MIDIGPT_SOURCE_DIR) + "/models/" + encoder + "_encoder.json";
-}
 
 EncoderConfig loadModel(const std::string& encoder) {
   return EncoderConfig::fromJson(readText(modelPath(encoder)));
 }
 
 Json loadGoldenVocab(const std::string& encoder) {
-  return Json::parse(
-      readText(std::string(MIDIGPT_SHARED_DIR) + "/golden/vocab_" + encoder + ".json"));
+  return readJson(goldenDir() + "/vocab_" + encoder + ".json");
 }
 
 /// The yellow config as JSON, for tests that edit one key.
