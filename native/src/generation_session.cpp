@@ -48,14 +48,17 @@ std::optional<TokenType> barConstraintType(const std::string& name) {
   return attributeKeyType(AttributeLevel::Bar, name);
 }
 
-/// Onsets inside a fill block only move forward. The reference's grammar checks this inside
-/// bars only (§12.19), so a fill block could return to an onset it left and stack more notes
-/// there than the polyphony hard limit allows.
-class FillOnsetOrderConstraint final : public Constraint {
+/// What the reference's grammar checks for onsets inside bars but not inside fill blocks
+/// (§12.19): with `monotone`, a block's onsets only move forward (else it could return to an
+/// onset it left and stack more notes there than the polyphony hard limit allows); with
+/// `barTicks` (the grid length of each block's bar, in block order), onsets stay inside the bar.
+class FillOnsetConstraint final : public Constraint {
  public:
-  explicit FillOnsetOrderConstraint(Vocabulary vocabulary) : Constraint(std::move(vocabulary)) {}
+  FillOnsetConstraint(Vocabulary vocabulary, bool monotone, std::vector<int32_t> barTicks)
+      : Constraint(std::move(vocabulary)), monotone_(monotone), barTicks_(std::move(barTicks)) {}
 
   void reset() override {
+    block_ = -1;
     inFill_ = false;
     time_ = 0;
     lastOnset_ = -1;
@@ -65,8 +68,10 @@ class FillOnsetOrderConstraint final : public Constraint {
     const auto [type, value] = decode(token);
     switch (type) {
       case TokenType::FillInStart:
-        reset();
+        ++block_;
         inFill_ = true;
+        time_ = 0;
+        lastOnset_ = -1;
         break;
       case TokenType::FillInEnd: inFill_ = false; break;
       case TokenType::TimeAbsolutePos: time_ = value; break;
@@ -78,16 +83,25 @@ class FillOnsetOrderConstraint final : public Constraint {
   void restrict(std::span<uint8_t> allowed) const override {
     checkMask(allowed);
     const Vocabulary& layout = vocabulary();
-    if (!inFill_ || lastOnset_ < 0 || !layout.has(TokenType::TimeAbsolutePos)) return;
-    const int32_t last = std::min(lastOnset_, layout.domainSize(TokenType::TimeAbsolutePos) - 1);
-    for (int32_t value = 0; value <= last; ++value) {
-      allowed[static_cast<size_t>(layout.id(TokenType::TimeAbsolutePos, value))] = 0;
+    if (!inFill_ || !layout.has(TokenType::TimeAbsolutePos)) return;
+    const int32_t size = layout.domainSize(TokenType::TimeAbsolutePos);
+    const auto forbid = [&](int32_t from, int32_t to) {
+      for (int32_t value = std::max(from, 0); value < std::min(to, size); ++value) {
+        allowed[static_cast<size_t>(layout.id(TokenType::TimeAbsolutePos, value))] = 0;
+      }
+    };
+    if (monotone_ && lastOnset_ >= 0) forbid(0, lastOnset_ + 1);
+    if (block_ >= 0 && static_cast<size_t>(block_) < barTicks_.size()) {
+      forbid(barTicks_[static_cast<size_t>(block_)], size);
     }
   }
 
  private:
+  bool monotone_;
+  std::vector<int32_t> barTicks_;
+  int32_t block_ = -1;      // index of the current (or last) fill block
   bool inFill_ = false;
-  int32_t time_ = 0;       // onset of the next note: the block starts at the bar's start
+  int32_t time_ = 0;        // onset of the next note: a block starts at its bar's start
   int32_t lastOnset_ = -1;  // onset of the block's last note, -1 before its first
 };
 
@@ -101,6 +115,7 @@ SessionOptions SessionOptions::reference() {
   options.densityRestartAtFillStart = false;
   options.polyphonyForbidLeadInsAtLimit = false;
   options.monotoneFillOnsets = false;
+  options.fillOnsetsWithinBar = false;
   return options;
 }
 
@@ -249,8 +264,11 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
     constraints_->add(std::make_unique<PolyphonyConstraint>(
         vocabulary, inference.polyphonyHardLimit, options_.polyphonyForbidLeadInsAtLimit));
   }
-  if (options_.monotoneFillOnsets && !patched.autoregressive) {
-    constraints_->add(std::make_unique<FillOnsetOrderConstraint>(vocabulary));
+  if ((options_.monotoneFillOnsets || options_.fillOnsetsWithinBar) && !patched.autoregressive) {
+    std::vector<int32_t> barTicks;
+    if (options_.fillOnsetsWithinBar) barTicks = prompt_->fillBarTicks();
+    constraints_->add(std::make_unique<FillOnsetConstraint>(vocabulary, options_.monotoneFillOnsets,
+                                                            std::move(barTicks)));
   }
   if (inference.densityHardLimit > 0) {
     constraints_->add(std::make_unique<DensityConstraint>(

@@ -294,8 +294,12 @@ StepPrompt::StepPrompt(const Tokenizer& tokenizer, const Score& score, const Gen
   }
   if (!step.autoregressive) {
     encodeOptions.infillTargets = targets;
+    const int32_t resolution = tokenizer.config().resolution;
     for (const auto& [track, bar] : targets) {
-      fillDrumFlags_.push_back(window.tracks[static_cast<size_t>(track)].type == TrackType::Drum);
+      const Track& target = window.tracks[static_cast<size_t>(track)];
+      const Bar& targetBar = target.bars[static_cast<size_t>(bar)];
+      fillDrumFlags_.push_back(target.type == TrackType::Drum);
+      fillBarTicks_.push_back(resolution * 4 * targetBar.tsNumerator / targetBar.tsDenominator);
     }
   } else if (agent >= 0) {
     std::vector<Bar>& agentBars = window.tracks[static_cast<size_t>(agent)].bars;

@@ -344,6 +344,9 @@ TEST_CASE("random logits over real MIDI: infill and autoregressive requests comp
                                  .bars[static_cast<size_t>(bar)];
       CHECK(!generated.notes.empty());
       CHECK(maxPolyphony(generated) <= 2);
+      // Infilled onsets stay inside their bar (fillOnsetsWithinBar), as generated bars' do.
+      const double barTicks = generated.beatLength * session.result().resolution;
+      for (const midigpt::Note& note : generated.notes) CHECK(note.onset < barTicks);
     }
     for (const midigpt::AttemptRecord& attempt : session.attempts()) {
       if (!attempt.rejections.empty()) continue;

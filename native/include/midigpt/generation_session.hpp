@@ -59,6 +59,9 @@ struct SessionOptions {
   /// Onsets in a fill block only move forward, as inside bars: the reference lets a block
   /// return to an earlier onset (§12.19), stacking notes past polyphony_hard_limit.
   bool monotoneFillOnsets = true;
+  /// Onsets in a fill block stay inside its bar, as inside bars: the reference does not limit
+  /// them there (§12.19), so infilled notes could start in the following bars.
+  bool fillOnsetsWithinBar = true;
   /// The model's n_positions. > 0: a step whose prompt does not fit restarts the run with the
   /// next smaller model_dim (§6.6), and an attempt may generate at most
   /// contextLength - prompt - 1 tokens. 0: unknown, no overflow check.

@@ -105,6 +105,8 @@ class StepPrompt {
   std::vector<int32_t> skipPositionIds() const;
   /// Infill: whether each fill block, in generation order, belongs to a drum track.
   const std::vector<bool>& fillDrumFlags() const noexcept { return fillDrumFlags_; }
+  /// Infill: the length in grid ticks (resolution * 4 * num / den) of each fill block's bar.
+  const std::vector<int32_t>& fillBarTicks() const noexcept { return fillBarTicks_; }
 
   /// Autoregressive: the last generated token ends the track (TrackEnd or PieceEnd). Infill:
   /// as many FillInEnd tokens as targets were generated.
@@ -125,6 +127,7 @@ class StepPrompt {
   std::vector<int32_t> tokens_;
   std::vector<TokenRange> hiddenSpans_;
   std::vector<bool> fillDrumFlags_;
+  std::vector<int32_t> fillBarTicks_;
   int32_t movedAgent_ = -1;  // original index of an agent track encoded last, else -1
   std::vector<std::vector<Bar>> prefixBars_;  // per track: bars before the window
   std::vector<std::vector<Bar>> suffixBars_;  // per track: bars after the window
