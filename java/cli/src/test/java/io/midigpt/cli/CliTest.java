@@ -13,37 +13,26 @@ import io.midigpt.tokenizer.Tokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs the commands in-process, as the ./midigpt launcher does, and checks what they print. */
 class CliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path SHARED = Path.of(System.getProperty("midigpt.shared", "../../../shared"));
+  private static final Path SHARED = CliRun.SHARED;
   private static final Path MIDI = SHARED.resolve("midi");
 
   @TempDir Path temp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private static Run runWithStdin(String stdin, String... args) {
+  private static CliRun runWithStdin(String stdin, String... args) {
     InputStream saved = System.in;
     System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     try {
@@ -67,7 +56,7 @@ class CliTest {
 
   @Test
   void tokenizePrintsTheReferenceTokensForOneFile() throws IOException {
-    Run run = run("tokenize", MIDI.resolve("POP909_008.mid").toString(), "--encoder", "prism", "--window", "8");
+    CliRun run = run("tokenize", MIDI.resolve("POP909_008.mid").toString(), "--encoder", "prism", "--window", "8");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode result = JSON.readTree(run.out());
     assertFalse(result.has("file"), "a single file prints only the tokens");
@@ -76,7 +65,7 @@ class CliTest {
 
   @Test
   void tokenizeFullWindowMatchesTheFixturesFullCase() throws IOException {
-    Run run = run("tokenize", MIDI.resolve("edge_time_sig_change.mid").toString(), "--window", "full");
+    CliRun run = run("tokenize", MIDI.resolve("edge_time_sig_change.mid").toString(), "--window", "full");
     assertEquals(0, run.exitCode(), run.err());
     assertArrayEquals(goldenTokens("edge_time_sig_change", "yellow", "full"), tokensOf(JSON.readTree(run.out())));
   }
@@ -87,7 +76,7 @@ class CliTest {
     Files.write(corrupt, "MThd garbage".getBytes(StandardCharsets.US_ASCII));
     Path first = MIDI.resolve("Maestro_1.mid");
     Path last = MIDI.resolve("POP909_022.mid");
-    Run run = run("tokenize", first.toString(), corrupt.toString(), last.toString(), "--window", "4");
+    CliRun run = run("tokenize", first.toString(), corrupt.toString(), last.toString(), "--window", "4");
 
     assertEquals(1, run.exitCode(), "a bad file makes the exit code non-zero");
     String[] lines = run.out().strip().split("\n");
@@ -106,10 +95,10 @@ class CliTest {
   @Test
   void tokenizeRejectsAnUnknownWindowAndEncoder() {
     Path file = MIDI.resolve("piano_bell.mid");
-    Run badWindow = run("tokenize", file.toString(), "--window", "lots");
+    CliRun badWindow = run("tokenize", file.toString(), "--window", "lots");
     assertTrue(badWindow.exitCode() != 0);
     assertTrue(badWindow.err().contains("--window"), badWindow.err());
-    Run badEncoder = run("tokenize", file.toString(), "--encoder", "purple");
+    CliRun badEncoder = run("tokenize", file.toString(), "--encoder", "purple");
     assertTrue(badEncoder.exitCode() != 0);
     assertTrue(badEncoder.err().contains("purple"), badEncoder.err());
   }
@@ -120,7 +109,7 @@ class CliTest {
     String stdin = JSON.writeValueAsString(java.util.Map.of("tokens", tokens));
     Path out = temp.resolve("out.mid");
 
-    Run first = runWithStdin(stdin, "detokenize", "--out", out.toString());
+    CliRun first = runWithStdin(stdin, "detokenize", "--out", out.toString());
     assertEquals(0, first.exitCode(), first.err());
     Score written = Score.read(out);
     try (Tokenizer tokenizer = Tokenizer.forEncoder("yellow")) {
@@ -130,12 +119,12 @@ class CliTest {
     }
 
     byte[] before = Files.readAllBytes(out);
-    Run refused = runWithStdin("[0, 152, 4]", "detokenize", "--out", out.toString());
+    CliRun refused = runWithStdin("[0, 152, 4]", "detokenize", "--out", out.toString());
     assertEquals(1, refused.exitCode());
     assertTrue(refused.err().contains("--force"), refused.err());
     assertArrayEquals(before, Files.readAllBytes(out), "the existing file is untouched");
 
-    Run forced = runWithStdin("[0, 152, 4]", "detokenize", "--out", out.toString(), "--force");
+    CliRun forced = runWithStdin("[0, 152, 4]", "detokenize", "--out", out.toString(), "--force");
     assertEquals(0, forced.exitCode(), forced.err());
     assertEquals(0, Score.read(out).noteCount());
   }
@@ -143,7 +132,7 @@ class CliTest {
   @Test
   void detokenizeRejectsTokensOutsideTheVocabulary() {
     Path out = temp.resolve("never.mid");
-    Run run = runWithStdin("{\"tokens\":[0, 99999]}", "detokenize", "--out", out.toString());
+    CliRun run = runWithStdin("{\"tokens\":[0, 99999]}", "detokenize", "--out", out.toString());
     assertEquals(1, run.exitCode());
     assertTrue(run.err().contains("99999"), run.err());
     assertFalse(Files.exists(out));
@@ -152,7 +141,7 @@ class CliTest {
   @Test
   void inspectDescribesTracksAndAttributes() throws IOException {
     Path file = MIDI.resolve("edge_drums_and_melodic.mid");
-    Run run = run("inspect", file.toString(), "--json");
+    CliRun run = run("inspect", file.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode report = JSON.readTree(run.out());
     Score score = Score.read(file);
@@ -162,7 +151,7 @@ class CliTest {
     assertEquals("drum", drums.get("track_type").asText());
     assertTrue(drums.get("attributes").has("note_density"), "yellow rates drum density");
 
-    Run table = run("inspect", file.toString());
+    CliRun table = run("inspect", file.toString());
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().contains("4/4 from bar 0"), table.out());
   }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.midigpt.score.Score;
 import io.midigpt.score.Track;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,30 +15,21 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * generate, infill and attributes over the tiny random-weight checkpoint. Its notes are random,
  * and it rarely ends a bar by itself, so runs cap the notes per bar.
  */
 class GenerationCommandsTest {
-  private static final Path SHARED = Path.of(System.getProperty("midigpt.shared", "../../../shared"));
+  private static final Path SHARED = CliRun.SHARED;
   private static final String MODEL =
       SHARED.resolve("golden/model/tiny_gpt2.safetensors").toString();
   private static final Path SONG = SHARED.resolve("midi/d6caebd1964d9e4a3c5ea59525230e2a.mid");
 
   @TempDir Path temp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static String[] sampling(String... args) {
@@ -53,7 +42,7 @@ class GenerationCommandsTest {
   @Test
   void generateWritesANewPieceAndNeverOverwritesWithoutForce() throws IOException {
     Path out = temp.resolve("new.mid");
-    Run run = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
+    CliRun run = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
         "--time-signature", "3/4", "--attr", "min_polyphony=0", "--out", out.toString()));
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.err().contains("seed 3"), run.err());
@@ -63,13 +52,13 @@ class GenerationCommandsTest {
     assertTrue(score.tracks().get(0).noteCount() > 0);
 
     byte[] first = Files.readAllBytes(out);
-    Run again = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
+    CliRun again = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
         "--time-signature", "3/4", "--attr", "min_polyphony=0", "--out", out.toString()));
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("exists; pass --force"), again.err());
     assertArrayEquals(first, Files.readAllBytes(out));
 
-    Run forced = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
+    CliRun forced = run(sampling("generate", "--instrument", "0", "--drums", "--bars", "4",
         "--time-signature", "3/4", "--attr", "min_polyphony=0", "--out", out.toString(),
         "--force"));
     assertEquals(0, forced.exitCode(), forced.err());
@@ -82,7 +71,7 @@ class GenerationCommandsTest {
     Path in = temp.resolve("in.mid");
     Score.read(SONG).window(0, 4).write(in);
     Path out = temp.resolve("more.mid");
-    Run run = run(sampling("generate", "--in", in.toString(), "--instrument", "40",
+    CliRun run = run(sampling("generate", "--in", in.toString(), "--instrument", "40",
         "--out", out.toString()));
     assertEquals(0, run.exitCode(), run.err());
     Score before = Score.read(in);
@@ -96,7 +85,7 @@ class GenerationCommandsTest {
     Path in = temp.resolve("in.mid");
     Score.read(SONG).window(0, 8).write(in);
     Path out = temp.resolve("infilled.mid");
-    Run run = run(sampling("infill", in.toString(), "--track", "0", "--bars", "2-3",
+    CliRun run = run(sampling("infill", in.toString(), "--track", "0", "--bars", "2-3",
         "--track", "1", "--bars", "5", "--out", out.toString()));
     assertEquals(0, run.exitCode(), run.err());
     Score before = Score.read(in);
@@ -123,23 +112,23 @@ class GenerationCommandsTest {
   @Test
   void badBarRangesAreClearErrors() {
     Path out = temp.resolve("never.mid");
-    Run backwards = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "7-4",
+    CliRun backwards = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "7-4",
         "--out", out.toString()));
     assertEquals(2, backwards.exitCode());
     assertTrue(backwards.err().contains("'7-4' ends before it starts"), backwards.err());
 
-    Run garbage = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "four",
+    CliRun garbage = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "four",
         "--out", out.toString()));
     assertEquals(2, garbage.exitCode());
     assertTrue(garbage.err().contains("is not a bar list"), garbage.err());
 
-    Run pastTheEnd = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "95-99",
+    CliRun pastTheEnd = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "95-99",
         "--out", out.toString()));
     assertEquals(1, pastTheEnd.exitCode());
     assertTrue(pastTheEnd.err().contains("bar 96 is past the end of track 0, which has 96 bars"),
         pastTheEnd.err());
 
-    Run noTrack = run(sampling("infill", SONG.toString(), "--track", "42", "--bars", "1",
+    CliRun noTrack = run(sampling("infill", SONG.toString(), "--track", "42", "--bars", "1",
         "--out", out.toString()));
     assertEquals(1, noTrack.exitCode());
     assertTrue(noTrack.err().contains("--track 42"), noTrack.err());
@@ -148,7 +137,7 @@ class GenerationCommandsTest {
 
   @Test
   void attributesListsNamesLevelsAndLabels() {
-    Run run = run("attributes", "--model", MODEL);
+    CliRun run = run("attributes", "--model", MODEL);
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("min_polyphony (track level, "), run.out());
     assertTrue(run.out().contains("   0  "), run.out());
@@ -156,7 +145,7 @@ class GenerationCommandsTest {
 
   @Test
   void generateNeedsAModel() {
-    Run run = run("generate", "--instrument", "0", "--out", temp.resolve("x.mid").toString());
+    CliRun run = run("generate", "--instrument", "0", "--out", temp.resolve("x.mid").toString());
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--model"), run.err());
   }
