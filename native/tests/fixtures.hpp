@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "midigpt/encoder_config.hpp"
+#include "midigpt/score.hpp"
 
 namespace midigpt::testing {
 
@@ -97,6 +98,33 @@ inline std::vector<std::filesystem::path> goldenPieces() {
   }
   std::sort(pieces.begin(), pieces.end());
   return pieces;
+}
+
+/// A score in the fixtures' JSON shape: {resolution, tempo, tracks: [{instrument, track_type,
+/// bars: [{ts: [num, den], beat_length, future?, notes: [[onset, duration, pitch, velocity,
+/// delta], ...]}]}]}. Attributes are left to the caller.
+inline Score fixtureScore(const nlohmann::json& json) {
+  Score score;
+  score.resolution = json.at("resolution").get<int32_t>();
+  score.tempo = json.at("tempo").get<int32_t>();
+  for (const nlohmann::json& trackJson : json.at("tracks")) {
+    Track& track = score.tracks.emplace_back();
+    track.instrument = trackJson.at("instrument").get<int32_t>();
+    track.type = trackJson.at("track_type") == "drum" ? TrackType::Drum : TrackType::Melodic;
+    for (const nlohmann::json& barJson : trackJson.at("bars")) {
+      Bar& bar = track.bars.emplace_back();
+      bar.tsNumerator = barJson.at("ts").at(0).get<int32_t>();
+      bar.tsDenominator = barJson.at("ts").at(1).get<int32_t>();
+      bar.beatLength = barJson.at("beat_length").get<double>();
+      bar.future = barJson.value("future", false);
+      for (const nlohmann::json& n : barJson.at("notes")) {
+        bar.notes.push_back({n.at(0).get<int32_t>(), n.at(1).get<int32_t>(),
+                             n.at(2).get<int32_t>(), n.at(3).get<int32_t>(),
+                             n.at(4).get<int32_t>()});
+      }
+    }
+  }
+  return score;
 }
 
 }  // namespace midigpt::testing

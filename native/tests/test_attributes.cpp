@@ -125,32 +125,6 @@ json describe(const std::vector<AttributeSpec>& specs, const GoldenVocab& vocab)
   return list;
 }
 
-Score scoreFromJson(const json& in) {
-  Score score;
-  score.resolution = in.at("resolution").get<int32_t>();
-  score.tempo = in.at("tempo").get<int32_t>();
-  for (const json& trackIn : in.at("tracks")) {
-    Track track;
-    track.instrument = trackIn.at("instrument").get<int32_t>();
-    track.type = trackIn.at("track_type") == "drum" ? TrackType::Drum : TrackType::Melodic;
-    for (const json& barIn : trackIn.at("bars")) {
-      Bar bar;
-      bar.tsNumerator = barIn.at("ts").at(0).get<int32_t>();
-      bar.tsDenominator = barIn.at("ts").at(1).get<int32_t>();
-      bar.beatLength = barIn.at("beat_length").get<double>();
-      bar.future = barIn.value("future", false);
-      for (const json& noteIn : barIn.at("notes")) {
-        bar.notes.push_back({noteIn.at(0).get<int32_t>(), noteIn.at(1).get<int32_t>(),
-                             noteIn.at(2).get<int32_t>(), noteIn.at(3).get<int32_t>(),
-                             noteIn.at(4).get<int32_t>()});
-      }
-      track.bars.push_back(std::move(bar));
-    }
-    score.tracks.push_back(std::move(track));
-  }
-  return score;
-}
-
 /// The first `bars` bars of every track (the fixtures' windowN case).
 Score firstBars(const Score& score, size_t bars) {
   Score window = score;
@@ -609,8 +583,8 @@ TEST_CASE("annotate matches the reference analyzer on every golden piece") {
     const std::string fixturePath = entry.at("fixture").get<std::string>();
     CAPTURE(fixturePath);
     const json piece = readGzipJsonFile(kGolden + fixturePath);
-    const Score nodelta = scoreFromJson(piece.at("score_model_nodelta"));
-    const Score delta = scoreFromJson(piece.at("score_model_delta"));
+    const Score nodelta = testing::fixtureScore(piece.at("score_model_nodelta"));
+    const Score delta = testing::fixtureScore(piece.at("score_model_delta"));
     for (const std::string& encoder : kEncoders) {
       CAPTURE(encoder);
       const EncoderConfig config = configFor(encoder);

@@ -39,6 +39,7 @@ using midigpt::Tokenizer;
 using midigpt::Track;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::fixtureScore;
 using midigpt::testing::encoderConfig;
 using midigpt::testing::goldenDir;
 using midigpt::testing::midiBytes;
@@ -47,30 +48,6 @@ using midigpt::testing::readJson;
 using midigpt::testing::readText;
 
 namespace {
-
-Score parseScore(const Json& json) {
-  Score score;
-  score.resolution = json["resolution"].get<int32_t>();
-  score.tempo = json["tempo"].get<int32_t>();
-  for (const Json& trackJson : json["tracks"]) {
-    Track& track = score.tracks.emplace_back();
-    track.instrument = trackJson["instrument"].get<int32_t>();
-    track.type = trackJson["track_type"].get<std::string>() == "drum" ? TrackType::Drum
-                                                                      : TrackType::Melodic;
-    for (const Json& barJson : trackJson["bars"]) {
-      Bar& bar = track.bars.emplace_back();
-      bar.tsNumerator = barJson["ts"][0].get<int32_t>();
-      bar.tsDenominator = barJson["ts"][1].get<int32_t>();
-      bar.beatLength = barJson["beat_length"].get<double>();
-      bar.future = barJson.value("future", false);
-      for (const Json& n : barJson["notes"]) {
-        bar.notes.push_back({n[0].get<int32_t>(), n[1].get<int32_t>(), n[2].get<int32_t>(),
-                             n[3].get<int32_t>(), n[4].get<int32_t>()});
-      }
-    }
-  }
-  return score;
-}
 
 Score midiScore(const std::string& name, int32_t bars) {
   const std::vector<uint8_t> bytes = midiBytes(name);
@@ -232,7 +209,7 @@ TEST_CASE("teacher-forced continuations reproduce the reference's first step") {
   for (const Json& fixture : fixtures["cases"]) {
     const EncoderConfig& config = encoderConfig(fixture["encoder"].get<std::string>());
     const Tokenizer tokenizer(config);
-    const Score input = parseScore(fixture["input"]["score_480"]);
+    const Score input = fixtureScore(fixture["input"]["score_480"]);
     for (const char* mode : {"attention", "remove"}) {
       const Json& record = fixture["modes"][mode];
       INFO(fixture["name"].get<std::string>() << "/" << fixture["encoder"].get<std::string>()
@@ -262,7 +239,7 @@ TEST_CASE("teacher-forced continuations reproduce the reference's first step") {
       CHECK(session.progress().step == 1);
       CHECK(session.attempts().size() == 1);
 
-      Score expected = parseScore(record["result_after_continuation"]);
+      Score expected = fixtureScore(record["result_after_continuation"]);
       expected.resolution = config.resolution;  // the reference labels 12-tick values 1920
       expected = tokenizer.normalizeOutput(expected);
       const Score& result = session.result();
@@ -295,7 +272,7 @@ TEST_CASE("attention_skip steps feed the visible tokens at their prompt position
   GenerationRequest request = requestOf(record["request"]);
   request.config.maskMode = midigpt::MaskMode::AttentionSkip;
   GenerationSession session(encoderConfig(fixture["encoder"].get<std::string>()),
-                            parseScore(fixture["input"]["score_480"]), request);
+                            fixtureScore(fixture["input"]["score_480"]), request);
   const StepInput& step = session.currentStep();
   CHECK(step.inputIds == record["attention_skip_input_ids"].get<std::vector<int32_t>>());
   CHECK(step.positionIds == record["attention_skip_position_ids"].get<std::vector<int32_t>>());

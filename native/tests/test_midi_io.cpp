@@ -27,36 +27,13 @@ using midigpt::Score;
 using midigpt::Track;
 using midigpt::TrackType;
 using Bytes = std::vector<uint8_t>;
+using midigpt::testing::fixtureScore;
 using midigpt::testing::readBytes;
 using midigpt::testing::readGzip;
 
 const std::filesystem::path kShared = std::filesystem::path(midigpt::testing::sharedDir());
 const std::filesystem::path kCrashers =
     std::filesystem::path(MIDIGPT_SOURCE_DIR) / "native" / "tests" / "corpus" / "midi_crashers";
-
-Score scoreFromJson(const nlohmann::json& json) {
-  Score score;
-  score.resolution = json.at("resolution").get<int32_t>();
-  score.tempo = json.at("tempo").get<int32_t>();
-  for (const auto& jsonTrack : json.at("tracks")) {
-    Track& track = score.tracks.emplace_back();
-    track.instrument = jsonTrack.at("instrument").get<int32_t>();
-    track.type = jsonTrack.at("track_type") == "drum" ? TrackType::Drum : TrackType::Melodic;
-    for (const auto& jsonBar : jsonTrack.at("bars")) {
-      Bar& bar = track.bars.emplace_back();
-      bar.tsNumerator = jsonBar.at("ts").at(0).get<int32_t>();
-      bar.tsDenominator = jsonBar.at("ts").at(1).get<int32_t>();
-      bar.beatLength = jsonBar.at("beat_length").get<double>();
-      bar.future = jsonBar.value("future", false);
-      for (const auto& n : jsonBar.at("notes")) {
-        bar.notes.push_back(Note{n.at(0).get<int32_t>(), n.at(1).get<int32_t>(),
-                                 n.at(2).get<int32_t>(), n.at(3).get<int32_t>(),
-                                 n.at(4).get<int32_t>()});
-      }
-    }
-  }
-  return score;
-}
 
 /// Parses only the object stored under `key` in a fixture. The fixtures are dominated by token
 /// sections this test does not need, and lexing them all makes sanitizer builds slow.
@@ -199,8 +176,8 @@ TEST_CASE("readMidi matches the reference reader on every golden piece") {
     const Bytes midi = readBytes(kShared / file);
     const std::string fixture =
         readGzip(kShared / "golden" / piece.at("fixture").get<std::string>());
-    const Score expected480 = scoreFromJson(topLevelValue(fixture, "score_480"));
-    const Score expected12 = scoreFromJson(topLevelValue(fixture, "score_reader12"));
+    const Score expected480 = fixtureScore(topLevelValue(fixture, "score_480"));
+    const Score expected12 = fixtureScore(topLevelValue(fixture, "score_reader12"));
     const Score actual480 = midigpt::readMidi(midi, 480);
     const Score actual12 = midigpt::readMidi(midi, 12);
     ++total;

@@ -45,6 +45,7 @@ using midigpt::Track;
 using midigpt::TrackPrompt;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::fixtureScore;
 using midigpt::testing::encoderConfig;
 using midigpt::testing::goldenDir;
 using midigpt::testing::readJson;
@@ -74,30 +75,6 @@ DecodeOptions referenceDecodeOptions() {
 }
 
 // ---- Fixture scores -----------------------------------------------------------------------------
-
-Score parseScore(const Json& json) {
-  Score score;
-  score.resolution = json["resolution"].get<int32_t>();
-  score.tempo = json["tempo"].get<int32_t>();
-  for (const Json& trackJson : json["tracks"]) {
-    Track& track = score.tracks.emplace_back();
-    track.instrument = trackJson["instrument"].get<int32_t>();
-    track.type = trackJson["track_type"].get<std::string>() == "drum" ? TrackType::Drum
-                                                                      : TrackType::Melodic;
-    for (const Json& barJson : trackJson["bars"]) {
-      Bar& bar = track.bars.emplace_back();
-      bar.tsNumerator = barJson["ts"][0].get<int32_t>();
-      bar.tsDenominator = barJson["ts"][1].get<int32_t>();
-      bar.beatLength = barJson["beat_length"].get<double>();
-      bar.future = barJson.value("future", false);
-      for (const Json& n : barJson["notes"]) {
-        bar.notes.push_back({n[0].get<int32_t>(), n[1].get<int32_t>(), n[2].get<int32_t>(),
-                             n[3].get<int32_t>(), n[4].get<int32_t>()});
-      }
-    }
-  }
-  return score;
-}
 
 /// The fixture form of a track's attributes: track-level names, and `bar_<TokenType>_<i>` keys
 /// for the bars [firstBar, endBar) numbered from 0.
@@ -248,7 +225,7 @@ TEST_CASE("session_steps.json: validation, planning, prompts and results match t
     const std::string caseName =
         fixture["name"].get<std::string>() + "/" + fixture["encoder"].get<std::string>();
     const Tokenizer& tokenizer = tokenizerFor(fixture["encoder"].get<std::string>());
-    const Score input = parseScore(fixture["input"]["score_480"]);
+    const Score input = fixtureScore(fixture["input"]["score_480"]);
 
     for (const auto& [modeName, record] : fixture["modes"].items()) {
       const std::string where = caseName + "/" + modeName;
@@ -876,10 +853,10 @@ PartialArCase partialArCase(const std::string& name, const std::string& mode) {
     result.record = fixture["modes"][mode];
     result.request = midigpt::validateRequest(
                          GenerationRequest::fromJson(result.record["request"].dump()),
-                         parseScore(fixture["input"]["score_480"]),
+                         fixtureScore(fixture["input"]["score_480"]),
                          result.tokenizer.config())
                          .request;
-    result.input = parseScore(fixture["input"]["score_480"]);
+    result.input = fixtureScore(fixture["input"]["score_480"]);
     const SelectionMask mask = midigpt::selectionMask(result.request, result.input);
     result.step = midigpt::planSteps(mask, result.request.config.modelDim,
                                      result.request.config.barsPerStep,
@@ -928,7 +905,7 @@ TEST_CASE("§12.2 option: window bars are conditioned on their own bar attribute
   GenerationRequest request;
   for (const Json& fixture : sessionFixtures()["cases"]) {
     if (fixture["name"] == "ar_new_track_8bars" && fixture["encoder"] == "prism") {
-      input = parseScore(fixture["input"]["score_480"]);
+      input = fixtureScore(fixture["input"]["score_480"]);
       request = GenerationRequest::fromJson(fixture["modes"]["remove"]["request"].dump());
     }
   }

@@ -36,6 +36,7 @@ using midigpt::Tokenizer;
 using midigpt::Track;
 using midigpt::TrackType;
 using Json = nlohmann::json;
+using midigpt::testing::fixtureScore;
 using midigpt::testing::encoderConfig;
 using midigpt::testing::goldenDir;
 using midigpt::testing::goldenPieces;
@@ -100,27 +101,10 @@ void setAttributes(Track& track, const Json& attributes) {
 }
 
 Score parseScore(const Json& json) {
-  Score score;
-  score.resolution = json["resolution"].get<int32_t>();
-  score.tempo = json["tempo"].get<int32_t>();
-  for (const Json& trackJson : json["tracks"]) {
-    Track& track = score.tracks.emplace_back();
-    track.instrument = trackJson["instrument"].get<int32_t>();
-    track.type = trackJson["track_type"].get<std::string>() == "drum" ? TrackType::Drum
-                                                                      : TrackType::Melodic;
-    for (const Json& barJson : trackJson["bars"]) {
-      Bar& bar = track.bars.emplace_back();
-      bar.tsNumerator = barJson["ts"][0].get<int32_t>();
-      bar.tsDenominator = barJson["ts"][1].get<int32_t>();
-      bar.beatLength = barJson["beat_length"].get<double>();
-      bar.future = barJson.value("future", false);
-      for (const Json& noteJson : barJson["notes"]) {
-        bar.notes.push_back({noteJson[0].get<int32_t>(), noteJson[1].get<int32_t>(),
-                             noteJson[2].get<int32_t>(), noteJson[3].get<int32_t>(),
-                             noteJson[4].get<int32_t>()});
-      }
-    }
-    if (trackJson.contains("attributes")) setAttributes(track, trackJson["attributes"]);
+  Score score = fixtureScore(json);
+  for (size_t t = 0; t < score.tracks.size(); ++t) {
+    const Json& trackJson = json["tracks"][t];
+    if (trackJson.contains("attributes")) setAttributes(score.tracks[t], trackJson["attributes"]);
   }
   return score;
 }
