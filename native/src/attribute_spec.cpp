@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 
+#include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
 
 namespace midigpt {
@@ -14,8 +15,6 @@ namespace {
 [[noreturn]] void invalidConfig(const std::string& message) {
   throw Error(ErrorCode::InvalidConfig, message);
 }
-
-const char* modeName(QuantileMode mode) { return mode == QuantileMode::Min ? "min" : "max"; }
 
 /// The reference's attribute class constructor: the name, token type, default track scope and
 /// size follow from the kind, the quantile mode and the level. Throws when the requested level
@@ -33,13 +32,11 @@ AttributeSpec makeSpec(AttributeKind kind, QuantileMode mode, AttributeLevel lev
   };
   switch (kind) {
     case AttributeKind::NoteDensityQuantile:
-      spec.name = bar ? "bar_note_density" : "note_density";
       spec.tokenType = bar ? TokenType::BarLevelOnsetDensity : TokenType::NoteDensity;
       spec.scope = TrackScope::Drum;  // the reference's default; see spec §5.2.3
       spec.size = 10;
       break;
     case AttributeKind::PolyphonyQuantile:
-      spec.name = std::string(bar ? "bar_" : "") + modeName(mode) + "_polyphony";
       if (bar) {
         spec.tokenType =
             min ? TokenType::BarLevelOnsetPolyphonyMin : TokenType::BarLevelOnsetPolyphonyMax;
@@ -51,69 +48,62 @@ AttributeSpec makeSpec(AttributeKind kind, QuantileMode mode, AttributeLevel lev
       break;
     case AttributeKind::NoteDurationQuantile:
       noBarVariant("note_duration_quantile");
-      spec.name = std::string(modeName(mode)) + "_note_duration";
       spec.tokenType = min ? TokenType::MinNoteDuration : TokenType::MaxNoteDuration;
       spec.scope = TrackScope::Melodic;
       spec.size = 6;
       break;
     case AttributeKind::KeySignature:
       noBarVariant("key_signature");
-      spec.name = "key_signature";
       spec.tokenType = TokenType::KeySignature;
       spec.scope = TrackScope::Melodic;
       spec.size = 25;
       break;
     case AttributeKind::PitchRange:
       noBarVariant("pitch_range");
-      spec.name = "pitch_range";
       spec.tokenType = TokenType::TrackLevelPitchRangeMax;
       spec.scope = TrackScope::Melodic;
       spec.size = 128;
       break;
     case AttributeKind::SilenceProportion:
       noBarVariant("silence_proportion");
-      spec.name = "silence_proportion";
       spec.tokenType = TokenType::TrackLevelSilenceProportionMax;
       spec.scope = TrackScope::Both;
       spec.size = 10;
       break;
     case AttributeKind::PitchClassSet:
       if (!bar) invalidConfig("attribute 'pitch_class_set' has no track-level token");
-      spec.name = "pitch_class_set";
       spec.tokenType = TokenType::BarLevelPitchClassSet;
       spec.scope = TrackScope::Melodic;
       spec.size = 13;
       break;
     case AttributeKind::OnsetPolyphony:
       noBarVariant("onset_polyphony");
-      spec.name = "onset_polyphony";
       spec.tokenType = TokenType::BarLevelOnsetPolyphonyMax;  // alias OnsetPolyphony
       spec.scope = TrackScope::Melodic;
       spec.size = 10;
       break;
     case AttributeKind::Nomml:
       noBarVariant("nomml");
-      spec.name = "nomml";
       spec.tokenType = TokenType::TrackLevelNomml;
       spec.scope = TrackScope::Both;
       spec.size = 13;
       break;
     case AttributeKind::NoteDensity:
       noBarVariant("note_density");
-      spec.name = "note_density";
       spec.tokenType = TokenType::NoteDensity;
       spec.scope = TrackScope::Melodic;
       spec.size = 10;
       break;
     case AttributeKind::NoteDurationDistribution:
       noBarVariant("note_duration_dist");
-      spec.name = "note_duration_dist";
       spec.tokenType = TokenType::NoteDuration;  // alias NoteDurationDist
       spec.scope = TrackScope::Both;
       spec.size = 6;
       break;
   }
   if (scope) spec.scope = *scope;
+  // The user-facing name of a (level, token type) pair is fixed; attribute_keys owns the table.
+  spec.name = std::string(*attributeKeyName(spec.level, spec.tokenType));
   return spec;
 }
 
