@@ -214,12 +214,23 @@ class InferenceEngineTest {
     return Pointer.physicalBytes() - Runtime.getRuntime().totalMemory();
   }
 
+  /** JavaCPP pointers that own native memory and are not freed yet. */
+  static long livePointers() {
+    System.gc();
+    return Pointer.totalCount();
+  }
+
   @Test
   void nativeMemoryStaysFlatOverALongRun() {
     Score input = song.window(0, 8);
     GenerationRequest request = infill(input, 1, List.of(0, 1, 2, 3, 4, 5, 6, 7),
         config(MaskMode.ATTENTION, 11).build());
-    engine.generate(input, request);  // warm up: libtorch's caches and lazy allocations
+    // Warm up: libtorch's caches, lazy allocations and the allocator's arenas settle over the
+    // first runs.
+    for (int i = 0; i < 3; i++) {
+      engine.generate(input, request);
+    }
+    long pointersBefore = livePointers();
     long before = nativeBytes();
     int tokens = 0;
     for (int i = 0; i < 12; i++) {
@@ -228,6 +239,11 @@ class InferenceEngineTest {
     }
     long growth = nativeBytes() - before;
     assertTrue(tokens > 1000, "a long run: " + tokens + " tokens");
+    // Every tensor the engine wraps is freed: the count of live JavaCPP pointers does not grow
+    // (it may shrink as the warm-up's garbage is collected); one leak per step would add dozens.
+    long pointersAfter = livePointers();
+    assertTrue(pointersAfter <= pointersBefore,
+        "live native pointers grew from " + pointersBefore + " to " + pointersAfter);
     // One leaked logits row per token alone would be tokens * 647 * 4 bytes (> 2.5 MiB), one
     // leaked prefill far more; measured growth is ~0 (allocator noise is below 1 MiB).
     assertTrue(growth < 3L << 20, "native memory grew by " + (growth >> 10) + " KiB");
