@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       DetokenizeCommand.class,
       InspectCommand.class,
       BenchCommand.class,
+      PreprocessCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -249,7 +249,7 @@ public final class Gpt2Model implements AutoCloseable {
   }
 
   /** The state-dict names and shapes of a config, in the reference's module order. */
-  static Map<String, long[]> expectedShapes(Gpt2Config config) {
+  public static Map<String, long[]> expectedShapes(Gpt2Config config) {
     long d = config.nEmbd();
     Map<String, long[]> shapes = new LinkedHashMap<>();
     shapes.put("transformer.wte.weight", new long[] {config.vocabSize(), d});

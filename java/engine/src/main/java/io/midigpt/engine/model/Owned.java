@@ -10,10 +10,10 @@ import org.bytedeco.javacpp.Pointer;
  * {@link org.bytedeco.javacpp.PointerScope} that was open when they were created, whether the
  * engine's own or a caller's.
  */
-final class Owned implements AutoCloseable {
+public final class Owned implements AutoCloseable {
   private final List<Pointer> pointers = new ArrayList<>();
 
-  <P extends Pointer> P keep(P pointer) {
+  public <P extends Pointer> P keep(P pointer) {
     pointer.retainReference();
     pointers.add(pointer);
     return pointer;

@@ -15,8 +15,11 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/** Process-wide libtorch setup and small conversions between Java arrays and tensors. */
-final class Torch {
+/**
+ * Process-wide libtorch setup and small conversions between Java arrays and tensors, shared by
+ * inference and training.
+ */
+public final class Torch {
   static {
     Loader.load(torch.class);
     // bytedeco's OpenBLAS starts a busy-waiting worker per core whatever libtorch's thread
@@ -28,19 +31,19 @@ final class Torch {
   private Torch() {}
 
   /** Loads libtorch (first call extracts it into the JavaCPP cache) and pins BLAS to 1 thread. */
-  static void init() {
+  public static void init() {
     // The static initializer does the work; this only forces it to run.
   }
 
   /** libtorch's intra-op thread count; it is process-wide. */
-  static void setThreads(int threads) {
+  public static void setThreads(int threads) {
     if (threads < 1) {
       throw new InvalidArgumentException("threads must be at least 1, got " + threads);
     }
     torch.set_num_threads(threads);
   }
 
-  static int threads() {
+  public static int threads() {
     return torch.get_num_threads();
   }
 
@@ -52,7 +55,7 @@ final class Torch {
    * Resolves {@code auto|cpu|cuda|cuda:N|mps}: auto picks CUDA, then MPS, then the CPU; naming a
    * device this libtorch build or machine lacks is an error rather than a silent fallback.
    */
-  static Device device(String name) {
+  public static Device device(String name) {
     String spec = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     if (spec.equals("auto")) {
       return torch.hasCUDA() ? new Device("cuda") : torch.hasMPS() ? new Device("mps")
@@ -81,12 +84,12 @@ final class Torch {
         "unknown device '" + name + "': expected auto, cpu, cuda, cuda:N or mps");
   }
 
-  static String deviceName(Device device) {
+  public static String deviceName(Device device) {
     return device.str().getString();
   }
 
   /** An int64 tensor on {@code device} holding {@code values}. */
-  static Tensor longTensor(int[] values, TensorOptions longOptions) {
+  public static Tensor longTensor(int[] values, TensorOptions longOptions) {
     long[] widened = new long[values.length];
     for (int i = 0; i < values.length; i++) {
       widened[i] = values[i];
@@ -97,7 +100,7 @@ final class Torch {
   }
 
   /** A bool tensor on {@code device} holding {@code values}. */
-  static Tensor boolTensor(boolean[] values, TensorOptions boolOptions) {
+  public static Tensor boolTensor(boolean[] values, TensorOptions boolOptions) {
     byte[] bytes = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
       bytes[i] = (byte) (values[i] ? 1 : 0);
@@ -119,7 +122,7 @@ final class Torch {
   }
 
   /** The elements of a float32 tensor of any shape and device, in row-major order. */
-  static float[] toFloatArray(Tensor tensor) {
+  public static float[] toFloatArray(Tensor tensor) {
     try (Device cpu = new Device("cpu");
         Tensor host = tensor.to(cpu, ScalarType.Float);
         Tensor dense = host.contiguous()) {

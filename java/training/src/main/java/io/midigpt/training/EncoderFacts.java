@@ -1,0 +1,37 @@
+package io.midigpt.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.midigpt.InvalidConfigException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The parts of an encoder config the data pipeline needs: the window sizes the NumBars token can
+ * express and the time signatures the TimeSig token can.
+ */
+record EncoderFacts(List<Integer> numBarsMap, Set<String> timeSignatures) {
+  static EncoderFacts of(String encoderConfigJson) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(encoderConfigJson);
+    } catch (IOException e) {
+      throw new InvalidConfigException("encoder config is not valid JSON: " + e.getMessage());
+    }
+    List<Integer> bars = new ArrayList<>();
+    root.path("num_bars_map").forEach(n -> bars.add(n.asInt()));
+    if (bars.isEmpty()) {
+      throw new InvalidConfigException("encoder config has no num_bars_map");
+    }
+    Set<String> signatures = new LinkedHashSet<>();
+    root.path("time_signatures").forEach(n -> signatures.add(n.asText()));
+    return new EncoderFacts(List.copyOf(bars), Set.copyOf(signatures));
+  }
+
+  int minBars() {
+    return numBarsMap.stream().mapToInt(Integer::intValue).min().orElseThrow();
+  }
+}
