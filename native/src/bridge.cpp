@@ -11,6 +11,7 @@
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
 #include "midigpt/generation_session.hpp"
+#include "midigpt/grammar.hpp"
 #include "midigpt/midi_io.hpp"
 #include "midigpt/score_wire.hpp"
 #include "midigpt/tokenizer.hpp"
@@ -203,6 +204,36 @@ IntArray TokenizerHandle::annotate(const int32_t* score, int64_t length) const {
     Score annotated = scoreOf(score, length);
     AttributeAnalyzer(tokenizer_->config()).annotate(annotated);
     return IntArray(packScore(annotated));
+  });
+}
+
+IntArray TokenizerHandle::grammarMasks(const int32_t* tokens, int64_t length) const {
+  return guarded([&] {
+    std::span<const int32_t> sequence = viewOf(tokens, length, "token");
+    const EncoderConfig& config = tokenizer_->config();
+    // The header grammar follows the model's attribute set (spec §12.6): the reference's fixed
+    // lists reject attribute tokens prism and expressive really emit.
+    GrammarSettings settings;
+    settings.requireNotes = false;
+    settings.modelAttributeOrder = true;
+    GrammarConstraint grammar(config, settings);
+    const int32_t vocab = config.vocabulary.size();
+    const int32_t words = (vocab + 31) / 32;
+    std::vector<uint8_t> allowed(static_cast<size_t>(vocab));
+    std::vector<int32_t> packed;
+    packed.reserve(sequence.empty() ? 0 : (sequence.size() - 1) * words);
+    for (size_t i = 0; i + 1 < sequence.size(); ++i) {
+      grammar.advance(sequence[i]);
+      grammar.allowed(allowed);
+      for (int32_t w = 0; w < words; ++w) {
+        uint32_t word = 0;
+        for (int32_t b = 0; b < 32 && 32 * w + b < vocab; ++b) {
+          if (allowed[32 * w + b]) word |= 1u << b;
+        }
+        packed.push_back(static_cast<int32_t>(word));
+      }
+    }
+    return IntArray(std::move(packed));
   });
 }
 

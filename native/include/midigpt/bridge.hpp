@@ -87,6 +87,11 @@ class TokenizerHandle {
   IntArray normalizeOutput(const int32_t* score, int64_t length) const;
   /// Wire score -> the same score with every applicable attribute level written into it.
   IntArray annotate(const int32_t* score, int64_t length) const;
+  /// For evaluation: which tokens the sampling grammar allows at each position 1..length-1
+  /// given the tokens before it, as ceil(vocab/32) little-endian 32-bit words per position
+  /// (bit b of word w: token 32w+b). Bars may be empty, as in real music, and headers follow the
+  /// model's attribute set (spec §12.6).
+  IntArray grammarMasks(const int32_t* tokens, int64_t length) const;
 
  private:
   std::unique_ptr<Tokenizer> tokenizer_;

@@ -92,6 +92,8 @@ public final class MidigptNative {
     public native @ByVal IntArray normalizeOutput(int[] score, long length);
 
     public native @ByVal IntArray annotate(int[] score, long length);
+
+    public native @ByVal IntArray grammarMasks(int[] tokens, long length);
   }
 
   /**

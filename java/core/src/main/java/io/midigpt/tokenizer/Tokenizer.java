@@ -155,6 +155,16 @@ public final class Tokenizer implements AutoCloseable {
     return ScoreWire.unpack(NativeCalls.ints(() -> live().annotate(wire, wire.length)));
   }
 
+  /**
+   * For evaluation: the tokens the sampling grammar allows at each position {@code 1 ..
+   * tokens.length-1} given the tokens before it, as {@code ceil(vocab/32)} words per position
+   * (bit {@code b} of word {@code w} stands for token {@code 32w+b}). Empty bars are allowed, as
+   * real music has them.
+   */
+  public int[] grammarMasks(int[] tokens) {
+    return NativeCalls.ints(() -> live().grammarMasks(tokens, tokens.length));
+  }
+
   public Vocabulary vocabulary() {
     return vocabulary;
   }
