@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,30 +64,11 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Trainer trainer = new Trainer(settings, MidiFiles.resolve(trainData),
         evalData.isEmpty() ? List.of() : MidiFiles.resolve(evalData), new Progress(err));
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread saveOnInterrupt = new Thread(() -> {
-      trainer.requestStop();
-      try {
-        // The JVM exits when the hooks return: give the current step and its save time to end.
-        finished.await(10, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    Runtime.getRuntime().addShutdownHook(saveOnInterrupt);
-    try {
-      Path result = trainer.run(resume);
-      err.println();
-      spec.commandLine().getOut().println(result);
-      return 0;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(saveOnInterrupt);
-      } catch (IllegalStateException shuttingDown) {
-        // Already running: it only waits for the latch released above.
-      }
-    }
+    StopOnSignal.install(trainer::requestStop, err);
+    Path result = trainer.run(resume);
+    err.println();
+    spec.commandLine().getOut().println(result);
+    return 0;
   }
 
   /** The config file's JSON with the command-line overrides applied. */
