@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       PreprocessCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
+      PlotCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
