@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       PlotCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

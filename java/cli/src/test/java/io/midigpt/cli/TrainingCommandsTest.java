@@ -63,5 +63,14 @@ class TrainingCommandsTest {
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(eval.out().contains("bits per note (grammar-masked)"), eval.out());
     assertTrue(Files.readString(work.resolve("eval.json")).contains("\"model_bits_per_note\""));
+
+    Path half = work.resolve("half.safetensors");
+    CliRun export = CliRun.of("export", model.toString(), "--dtype", "f16", "--out",
+        half.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    assertTrue(Files.size(half) < Files.size(model) * 0.6, "fp16 halves the weights");
+    CliRun loads = CliRun.of("attributes", "--model", half.toString());
+    assertEquals(0, loads.exitCode(), loads.err());
+    assertTrue(loads.out().contains("max_polyphony"), loads.out());
   }
 }
