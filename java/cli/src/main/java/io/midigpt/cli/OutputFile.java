@@ -31,7 +31,7 @@ final class OutputFile {
     checkWritable();
     Path absolute = path.toAbsolutePath();
     try {
-      Path temporary = Files.createTempFile(absolute.getParent(), ".midigpt-", ".tmp");
+      Path temporary = io.midigpt.TempFiles.beside(absolute);
       try {
         Files.write(temporary, content);
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

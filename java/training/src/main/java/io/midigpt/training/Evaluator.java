@@ -318,25 +318,37 @@ public final class Evaluator {
     }
 
     /**
-     * A generated bar is grammar-valid when its notes lie inside the bar with positive
-     * durations and the piece re-encodes into a sequence the grammar accepts token by token.
+     * A generated bar is grammar-valid when its notes lie inside the bar with positive durations
+     * and its tokens, in the target track encoded on its own, are ones the sampling grammar
+     * allows. The track is encoded alone so that quirks of the untouched context (real data has
+     * onsets rounded onto the bar line, which the grammar forbids) do not count against it.
      */
     void checkGrammar(Score output, int track, List<Integer> bars) {
-      int[] tokens = tokenizer.encode(output,
+      Track generated = output.tracks().get(track);
+      Score alone = new Score(output.resolution(), output.tempo(), List.of(generated));
+      int[] tokens = tokenizer.encode(alone,
           EncodeOptions.builder().windowBars(output.barCount()).build());
       int[] masks = tokenizer.grammarMasks(tokens);
       int words = (tokenizer.vocabulary().size() + 31) / 32;
-      boolean sequenceValid = true;
+      TokenDomain barToken = domain(tokenizer, "Bar");
+      boolean[] broken = new boolean[generated.bars().size()];
+      int bar = -1;
       for (int i = 1; i < tokens.length; i++) {
-        sequenceValid &= (masks[(i - 1) * words + tokens[i] / 32] >>> (tokens[i] % 32) & 1) == 1;
+        if (barToken.contains(tokens[i])) {
+          bar++;
+        }
+        boolean allowed = (masks[(i - 1) * words + tokens[i] / 32] >>> (tokens[i] % 32) & 1) == 1;
+        if (!allowed && bar >= 0 && bar < broken.length) {
+          broken[bar] = true;
+        }
       }
       for (int b : bars) {
-        Bar bar = output.tracks().get(track).bars().get(b);
-        double length = bar.beatLength() * output.resolution();
-        boolean inside = bar.notes().stream()
+        Bar checked = generated.bars().get(b);
+        double length = checked.beatLength() * output.resolution();
+        boolean inside = checked.notes().stream()
             .allMatch(n -> n.onset() < length && n.duration() > 0);
         barsChecked++;
-        barsValid += sequenceValid && inside ? 1 : 0;
+        barsValid += !broken[b] && inside ? 1 : 0;
       }
     }
 

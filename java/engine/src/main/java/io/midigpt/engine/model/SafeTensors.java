@@ -412,7 +412,7 @@ public final class SafeTensors implements AutoCloseable {
     Path absolute = path.toAbsolutePath();
     Path temp;
     try {
-      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+      temp = io.midigpt.TempFiles.beside(absolute);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
     }
