@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class PreprocessCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "DATA", description = "MIDI folders, files or globs.")
+  @Parameters(arity = "1..*", paramLabel = "DATA",
+      description = "MIDI files, parquet shards, folders of them, or globs.")
   List<String> data;
 
   @Option(names = "--encoder", defaultValue = "yellow", paramLabel = "NAME|FILE",

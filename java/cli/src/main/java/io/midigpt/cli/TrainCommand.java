@@ -31,11 +31,11 @@ final class TrainCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--train-data", required = true, arity = "1..*", paramLabel = "PATH",
-      description = "MIDI folders, files or globs to train on.")
+      description = "MIDI files, parquet shards, folders of them, or globs, to train on.")
   List<String> trainData;
 
   @Option(names = "--eval-data", arity = "1..*", paramLabel = "PATH",
-      description = "MIDI folders, files or globs for validation loss.")
+      description = "MIDI files, parquet shards, folders or globs for validation loss.")
   List<String> evalData = new ArrayList<>();
 
   @Option(names = "--output-dir", paramLabel = "DIR", description = "Overrides output_dir.")

@@ -116,14 +116,24 @@ public final class Evaluator {
     }
     ValidIndex index = ValidIndex.load(files, encoderJson, facts.minBars(), 1,
         ValidIndex.cacheDir(), 2, done -> {});
-    List<String> usable = index.files();
+    List<Piece> usable = index.pieces();
     if (limit > 0 && usable.size() > limit) {
       usable = usable.subList(0, limit);
     }
     List<Score> pieces = new ArrayList<>(usable.size());
-    for (String file : usable) {
-      pieces.add(Score.read(Path.of(file)));
+    Map<Path, List<Piece>> shards = new LinkedHashMap<>();
+    for (Piece piece : usable) {
+      if (piece.inShard()) {
+        shards.computeIfAbsent(piece.file(), f -> new ArrayList<>()).add(piece);
+      } else {
+        pieces.add(Score.fromMidi(piece.readFile()));
+      }
     }
+    shards.forEach((shard, rows) -> {
+      for (byte[] midi : ParquetShards.music(shard, rows.stream().mapToLong(Piece::row).toArray())) {
+        pieces.add(Score.fromMidi(midi));
+      }
+    });
     return pieces;
   }
 

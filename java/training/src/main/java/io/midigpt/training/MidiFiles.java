@@ -14,12 +14,15 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** Resolves what users pass as training data (folders, files, globs) into sorted MIDI paths. */
+/**
+ * Resolves what users pass as training data (folders, files, globs) into sorted paths of MIDI
+ * files and parquet shards.
+ */
 public final class MidiFiles {
   private MidiFiles() {}
 
   /**
-   * Every {@code .mid}/{@code .midi} file named by the arguments: a folder is searched
+   * Every {@code .mid}/{@code .midi} file and {@code .parquet} shard named by the arguments: a folder is searched
    * recursively, a file is taken as is, anything else is a glob such as {@code data/**.mid}
    * (relative to the working directory). The result is sorted so a run sees the same order on
    * every machine.
@@ -39,7 +42,8 @@ public final class MidiFiles {
       }
     }
     if (found.isEmpty()) {
-      throw new InvalidArgumentException("no MIDI files (.mid, .midi) found in " + specs);
+      throw new InvalidArgumentException(
+          "no MIDI files (.mid, .midi) or parquet shards found in " + specs);
     }
     return List.copyOf(found);
   }
@@ -84,6 +88,6 @@ public final class MidiFiles {
 
   static boolean isMidi(Path path) {
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".mid") || name.endsWith(".midi");
+    return name.endsWith(".mid") || name.endsWith(".midi") || ParquetShards.isParquet(path);
   }
 }

@@ -1,9 +1,6 @@
 package io.midigpt.training;
 
 import io.midigpt.score.Score;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Training samples by index: sample {@code i} is piece {@code order(i / n)[i % n]} of the
- * {@code n} usable files (a fresh shuffle per epoch), built by {@link SampleBuilder} with a
+ * {@code n} usable pieces (a fresh shuffle per epoch), built by {@link SampleBuilder} with a
  * generator seeded from (seed, i). Any thread may ask for any index and always gets the same
  * tokens, which makes parallel loading and resuming exact.
  */
@@ -20,39 +17,59 @@ public final class SampleSource implements AutoCloseable {
   /** The reference retries a random piece this many times before giving up. */
   private static final int MAX_TRIES = 10;
 
-  private final List<Path> files;
+  private final List<Piece> pieces;
+  /** Shard rows, read once: one row costs a pass over its shard's whole music column. */
+  private final Map<Piece, byte[]> shardMusic;
   private final SampleBuilder builder;
   private final TokenizerPool tokenizers;
   private final long seed;
   private final Map<Long, int[]> orders = new ConcurrentHashMap<>();
 
   public SampleSource(
-      List<Path> files, String encoderConfigJson, TrainConfig config, long seed, int threads) {
-    if (files.isEmpty()) {
-      throw new io.midigpt.InvalidArgumentException("no usable training files");
+      List<Piece> pieces, String encoderConfigJson, TrainConfig config, long seed, int threads) {
+    if (pieces.isEmpty()) {
+      throw new io.midigpt.InvalidArgumentException("no usable training pieces");
     }
-    this.files = List.copyOf(files);
+    this.pieces = List.copyOf(pieces);
+    this.shardMusic = readShards(this.pieces);
     this.builder = new SampleBuilder(config, EncoderFacts.of(encoderConfigJson).numBarsMap());
     this.tokenizers = new TokenizerPool(encoderConfigJson, Math.max(1, threads));
     this.seed = seed;
   }
 
   public int size() {
-    return files.size();
+    return pieces.size();
+  }
+
+  private static Map<Piece, byte[]> readShards(List<Piece> pieces) {
+    Map<Path, List<Piece>> byShard = new java.util.LinkedHashMap<>();
+    for (Piece piece : pieces) {
+      if (piece.inShard()) {
+        byShard.computeIfAbsent(piece.file(), f -> new java.util.ArrayList<>()).add(piece);
+      }
+    }
+    Map<Piece, byte[]> music = new java.util.HashMap<>();
+    byShard.forEach((shard, rows) -> {
+      byte[][] bytes = ParquetShards.music(shard, rows.stream().mapToLong(Piece::row).toArray());
+      for (int i = 0; i < bytes.length; i++) {
+        music.put(rows.get(i), bytes[i]);
+      }
+    });
+    return Map.copyOf(music);
   }
 
   /** The tokens of sample {@code index} (thread-safe, deterministic). */
   public int[] sample(long index) {
     SplittableRandom random = new SplittableRandom(mix(seed, index));
-    int n = files.size();
+    int n = pieces.size();
     int piece = order(index / n)[(int) (index % n)];
     RuntimeException last = null;
     for (int attempt = 0; attempt < MAX_TRIES; attempt++) {
       try {
-        Score score = Score.fromMidi(Files.readAllBytes(files.get(piece)));
+        Piece chosen = pieces.get(piece);
+        byte[] midi = chosen.inShard() ? shardMusic.get(chosen) : chosen.readFile();
+        Score score = Score.fromMidi(midi);
         return tokenizers.apply(tokenizer -> builder.build(score, tokenizer, random));
-      } catch (IOException e) {
-        last = new UncheckedIOException(files.get(piece) + ": " + e.getMessage(), e);
       } catch (RuntimeException e) {
         last = e;
       }
@@ -64,7 +81,7 @@ public final class SampleSource implements AutoCloseable {
 
   private int[] order(long epoch) {
     return orders.computeIfAbsent(epoch, e -> {
-      int[] order = new int[files.size()];
+      int[] order = new int[pieces.size()];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
       }

@@ -68,9 +68,9 @@ public final class Trainer {
     EncoderFacts facts = EncoderFacts.of(encoderJson);
     int workers = config.numWorkers() > 0 ? config.numWorkers()
         : Math.max(1, Runtime.getRuntime().availableProcessors() - config.threads());
-    List<Path> usable = usableFiles(trainFiles, encoderJson, facts, workers, "training");
-    List<Path> usableEval = evalFiles.isEmpty() ? List.of()
-        : usableFiles(evalFiles, encoderJson, facts, workers, "validation");
+    List<Piece> usable = usablePieces(trainFiles, encoderJson, facts, workers, "training");
+    List<Piece> usableEval = evalFiles.isEmpty() ? List.of()
+        : usablePieces(evalFiles, encoderJson, facts, workers, "validation");
 
     Torch.init();
     Torch.setThreads(config.threads());
@@ -114,7 +114,7 @@ public final class Trainer {
     }
   }
 
-  private List<Path> usableFiles(
+  private List<Piece> usablePieces(
       List<Path> files, String encoderJson, EncoderFacts facts, int workers, String what) {
     ValidIndex index = ValidIndex.load(files, encoderJson, facts.minBars(), config.minTracks(),
         ValidIndex.cacheDir(), workers, done -> {});
@@ -123,11 +123,11 @@ public final class Trainer {
     if (index.files().isEmpty()) {
       throw new InvalidConfigException("no usable " + what + " files among " + files.size());
     }
-    return index.files().stream().map(Path::of).toList();
+    return index.pieces();
   }
 
   /** A fixed validation set: one sample per file, up to limit_val_batches batches. */
-  private List<int[]> evalSamples(List<Path> files, String encoderJson, int workers) {
+  private List<int[]> evalSamples(List<Piece> files, String encoderJson, int workers) {
     if (files.isEmpty()) {
       return List.of();
     }

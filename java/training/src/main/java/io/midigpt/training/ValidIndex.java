@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Which files of a data set can give training samples (spec §10.2), and why the others cannot: a
- * file is kept when it parses, has at least min_tracks tracks and some notes, every track has at
+ * Which pieces of a data set (MIDI files, parquet shard rows) can give training samples (spec
+ * §10.2), and why the others cannot: shard rows are first filtered on their metadata
+ * (num_tracks, total_notes) without reading their music, then a piece is kept when it parses, has at least min_tracks tracks and some notes, every track has at
  * least min_bars bars and every bar's time signature is in the encoder's vocabulary.
  *
  * <p>Unlike the reference, a file that fails to parse is skipped with its reason rather than
@@ -31,7 +32,8 @@ import java.util.function.IntConsumer;
  * keyed by every file's path, size and modification time and by the filter settings, so later
  * runs on the same data start at once.
  *
- * @param files the usable files, in input order
+ * @param files the usable pieces in input order, as {@link Piece#id()}s: file paths, and
+ *     {@code shard#row=N} for parquet rows
  * @param skipped the others with the reason
  * @param tokens tokens of the usable files encoded whole (autoregressive, attributes on)
  */
@@ -98,37 +100,109 @@ public record ValidIndex(
       IntConsumer progress) {
     EncoderFacts facts = EncoderFacts.of(encoderConfigJson);
     int workers = Math.max(1, threads);
+    List<Job> jobs = jobs(files, minTracks);
     AtomicInteger done = new AtomicInteger();
-    Object[] verdicts = new Object[files.size()];
+    Object[][] verdicts = new Object[jobs.size()][];
     try (TokenizerPool tokenizers = new TokenizerPool(encoderConfigJson, workers)) {
-      Workers.forEach(files.size(), workers, i -> {
-        verdicts[i] = tokenizers.apply(
-            tokenizer -> check(files.get(i), tokenizer, facts, minBars, minTracks));
-        progress.accept(done.incrementAndGet());
+      Workers.forEach(jobs.size(), workers, i -> {
+        byte[][] music = jobs.get(i).read();
+        verdicts[i] = new Object[music.length];
+        for (int k = 0; k < music.length; k++) {
+          byte[] bytes = music[k];
+          verdicts[i][k] = bytes == null ? jobs.get(i).unreadable()
+              : tokenizers.apply(tokenizer -> check(bytes, tokenizer, facts, minBars, minTracks));
+        }
+        progress.accept(done.addAndGet(music.length));
       });
     }
     List<String> kept = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     long tokens = 0;
-    for (int i = 0; i < files.size(); i++) {
-      if (verdicts[i] instanceof Integer count) {
-        kept.add(files.get(i).toString());
-        tokens += count;
-      } else {
-        skipped.add(new Skipped(files.get(i).toString(), (String) verdicts[i]));
+    for (int i = 0; i < jobs.size(); i++) {
+      Job job = jobs.get(i);
+      for (int k = 0; k < job.pieces().size(); k++) {
+        String id = job.pieces().get(k).id();
+        if (verdicts[i][k] instanceof Integer count) {
+          kept.add(id);
+          tokens += count;
+        } else {
+          skipped.add(new Skipped(id, (String) verdicts[i][k]));
+        }
       }
+      skipped.addAll(job.filtered());
     }
     return new ValidIndex(List.copyOf(kept), List.copyOf(skipped), tokens);
   }
 
+  /** The usable pieces as {@link Piece}s. */
+  public List<Piece> pieces() {
+    return files.stream().map(Piece::fromId).toList();
+  }
+
+  /** Rows a shard's metadata already rules out are not parsed (the reference's phase 1). */
+  private static final int SHARD_CHUNK = 500;
+
+  /**
+   * A unit of checking work: one MIDI file, or up to {@value #SHARD_CHUNK} rows of a shard read
+   * in one pass.
+   */
+  private record Job(List<Piece> pieces, List<Skipped> filtered, String unreadableReason) {
+    byte[][] read() {
+      if (pieces.isEmpty()) {
+        return new byte[0][];
+      }
+      Piece first = pieces.get(0);
+      if (!first.inShard()) {
+        try {
+          return new byte[][] {Files.readAllBytes(first.file())};
+        } catch (IOException e) {
+          return new byte[][] {null};
+        }
+      }
+      long[] rows = pieces.stream().mapToLong(Piece::row).toArray();
+      return ParquetShards.music(first.file(), rows);
+    }
+
+    String unreadable() {
+      return unreadableReason;
+    }
+  }
+
+  private static List<Job> jobs(List<Path> files, int minTracks) {
+    List<Job> jobs = new ArrayList<>();
+    for (Path file : files) {
+      if (!ParquetShards.isParquet(file)) {
+        jobs.add(new Job(List.of(Piece.midi(file)), List.of(), "unreadable file"));
+        continue;
+      }
+      List<Piece> rows = new ArrayList<>();
+      List<Skipped> filtered = new ArrayList<>();
+      for (ParquetShards.Row row : ParquetShards.index(file)) {
+        Piece piece = new Piece(file, row.row());
+        if (row.numTracks() < minTracks || row.totalNotes() <= 0) {
+          filtered.add(new Skipped(piece.id(), "metadata: " + row.numTracks() + " tracks, "
+              + row.totalNotes() + " notes"));
+        } else {
+          rows.add(piece);
+        }
+      }
+      for (int from = 0; from < rows.size(); from += SHARD_CHUNK) {
+        List<Piece> chunk = rows.subList(from, Math.min(rows.size(), from + SHARD_CHUNK));
+        jobs.add(new Job(List.copyOf(chunk), from == 0 ? filtered : List.of(), "unreadable row"));
+      }
+      if (rows.isEmpty() && !filtered.isEmpty()) {
+        jobs.add(new Job(List.of(), filtered, "unreadable row"));
+      }
+    }
+    return jobs;
+  }
+
   /** The token count when the file is usable, else the reason it is not. */
   private static Object check(
-      Path file, Tokenizer tokenizer, EncoderFacts facts, int minBars, int minTracks) {
+      byte[] midi, Tokenizer tokenizer, EncoderFacts facts, int minBars, int minTracks) {
     Score score;
     try {
-      score = Score.fromMidi(Files.readAllBytes(file));
-    } catch (IOException e) {
-      return "unreadable: " + e.getMessage();
+      score = Score.fromMidi(midi);
     } catch (RuntimeException e) {
       return "not a valid MIDI file: " + e.getMessage();
     }

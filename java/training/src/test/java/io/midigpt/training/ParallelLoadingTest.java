@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ParallelLoadingTest {
   @Test
   void samplesDoNotDependOnThreads() {
-    List<Path> tunes = TrainingFixtures.tunes("train", 12);
+    List<Piece> tunes = TrainingFixtures.tunes("train", 12).stream().map(Piece::midi).toList();
     TrainConfig config = TrainingFixtures.tiny(Path.of("unused"), "\"max_seq_len\": 1024");
     String yellow = EncoderConfigs.resolve("yellow");
     int count = 48;

@@ -94,6 +94,25 @@ class ParquetShardsTest {
   }
 
   @Test
+  void trainingReadsShardRowsLikeFiles(@TempDir Path work) {
+    ValidIndex index = ValidIndex.load(List.of(shard), EncoderConfigs.resolve("yellow"), 4, 1,
+        work.resolve("cache"), 2, done -> {});
+    assertEquals(List.of(0L, 1L, 2L, 3L),
+        index.pieces().stream().map(Piece::row).toList());
+    assertTrue(index.pieces().stream().allMatch(p -> p.file().equals(shard)));
+    assertEquals(1, index.skipped().size());
+    assertEquals(new Piece(shard, 4).id(), index.skipped().get(0).file());
+    assertTrue(index.skipped().get(0).reason().startsWith("metadata: 0 tracks"),
+        index.skipped().get(0).reason());
+    assertTrue(index.tokens() > 0);
+
+    System.setProperty("midigpt.cache", work.resolve("cache").toString());
+    Path model = new Trainer(TrainingFixtures.tiny(work.resolve("run"), "\"max_steps\": 2"),
+        List.of(shard), List.of(shard), TrainingListener.SILENT).run(false);
+    assertTrue(Files.isRegularFile(model));
+  }
+
+  @Test
   void recognisesShardsByExtension() {
     assertTrue(ParquetShards.isParquet(Path.of("data", "train-00001.parquet")));
     assertTrue(ParquetShards.isParquet(Path.of("SHARD.PARQUET")));
