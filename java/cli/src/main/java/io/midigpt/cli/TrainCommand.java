@@ -1,5 +1,7 @@
 package io.midigpt.cli;
 
+import io.midigpt.InvalidArgumentException;
+import io.midigpt.training.DataParallelGroup;
 import io.midigpt.training.MidiFiles;
 import io.midigpt.training.TrainConfig;
 import io.midigpt.training.Trainer;
@@ -58,17 +60,49 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", paramLabel = "DEVICE", description = "Overrides device.")
   String device;
 
+  @Option(names = "--world-size", defaultValue = "${env:WORLD_SIZE:-1}", paramLabel = "N",
+      description = "Processes of a data-parallel run (gloo), one command per process or node"
+          + " (default: $WORLD_SIZE or 1).")
+  int worldSize;
+
+  @Option(names = "--rank", defaultValue = "${env:RANK:-0}", paramLabel = "R",
+      description = "This process's rank, 0..N-1; rank 0 logs and writes checkpoints"
+          + " (default: $RANK or 0).")
+  int rank;
+
+  @Option(names = "--rendezvous", paramLabel = "HOST:PORT|FILE",
+      description = "Where the ranks meet: rank 0's host:port (TCP) or a file every rank can"
+          + " reach (default: $MASTER_ADDR:$MASTER_PORT).")
+  String rendezvous;
+
   @Override
   public Integer call() throws Exception {
     TrainConfig settings = TrainConfig.fromJson(overrides());
     PrintWriter err = spec.commandLine().getErr();
-    Trainer trainer = new Trainer(settings, MidiFiles.resolve(trainData),
-        evalData.isEmpty() ? List.of() : MidiFiles.resolve(evalData), new Progress(err));
-    StopOnSignal.install(trainer::requestStop, err);
-    Path result = trainer.run(resume);
-    err.println();
-    spec.commandLine().getOut().println(result);
-    return 0;
+    try (DataParallelGroup group = worldSize > 1
+        ? new DataParallelGroup(rank, worldSize, meetingPoint()) : null) {
+      Trainer trainer = new Trainer(settings, MidiFiles.resolve(trainData),
+          evalData.isEmpty() ? List.of() : MidiFiles.resolve(evalData), new Progress(err),
+          group);
+      StopOnSignal.install(trainer::requestStop, err);
+      Path result = trainer.run(resume);
+      err.println();
+      spec.commandLine().getOut().println(result);
+      return 0;
+    }
+  }
+
+  private String meetingPoint() {
+    if (rendezvous != null) {
+      return rendezvous;
+    }
+    String host = System.getenv("MASTER_ADDR");
+    String port = System.getenv("MASTER_PORT");
+    if (host == null || port == null) {
+      throw new InvalidArgumentException("--world-size " + worldSize + " needs --rendezvous"
+          + " HOST:PORT or FILE (or MASTER_ADDR and MASTER_PORT in the environment)");
+    }
+    return host + ":" + port;
   }
 
   /** The config file's JSON with the command-line overrides applied. */

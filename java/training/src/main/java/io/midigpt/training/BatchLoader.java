@@ -9,7 +9,8 @@ import java.util.concurrent.Future;
 
 /**
  * Micro-batches in order, built ahead on background threads: micro-batch {@code k} holds samples
- * {@code k*B .. k*B+B-1}. Starting at any {@code k} continues a run exactly where it stopped.
+ * {@code k*B .. k*B+B-1}. Starting at any {@code k} continues a run exactly where it stopped. A
+ * data-parallel rank {@code r} of {@code world} takes every world-th micro-batch from {@code r}.
  */
 final class BatchLoader implements AutoCloseable {
   private final SampleSource source;
@@ -17,11 +18,17 @@ final class BatchLoader implements AutoCloseable {
   private final ExecutorService pool;
   private final Deque<Future<int[][]>> ahead = new ArrayDeque<>();
   private final int depth;
+  private final int world;
+  private final int rank;
   private long nextToSubmit;
 
-  BatchLoader(SampleSource source, int batchSize, long firstBatch, int threads) {
+  /** @param firstBatch this rank's micro-batches already consumed */
+  BatchLoader(SampleSource source, int batchSize, long firstBatch, int world, int rank,
+      int threads) {
     this.source = source;
     this.batchSize = batchSize;
+    this.world = world;
+    this.rank = rank;
     this.pool = Executors.newFixedThreadPool(Math.max(1, threads), Workers.daemon());
     this.depth = 2 * Math.max(1, threads) + 1;
     this.nextToSubmit = firstBatch;
@@ -31,7 +38,7 @@ final class BatchLoader implements AutoCloseable {
   }
 
   private void submit() {
-    long batch = nextToSubmit++;
+    long batch = nextToSubmit++ * world + rank;
     ahead.addLast(pool.submit(() -> {
       int[][] sequences = new int[batchSize][];
       for (int i = 0; i < batchSize; i++) {

@@ -35,11 +35,15 @@ final class CheckpointStore {
     this.keep = keep;
   }
 
+  /** The folder of the checkpoint saved at {@code state}'s step. */
+  Path checkpointOf(TrainingState state) {
+    return dir.resolve(String.format("%s%08d", PREFIX, state.step()));
+  }
+
   /** Writes a checkpoint through {@code writer} (which fills the folder it is given). */
   Path save(TrainingState state, String configJson, java.util.function.Consumer<Path> writer) {
-    String name = String.format("%s%08d", PREFIX, state.step());
-    Path partial = dir.resolve("." + name + ".partial");
-    Path done = dir.resolve(name);
+    Path done = checkpointOf(state);
+    Path partial = dir.resolve("." + done.getFileName() + ".partial");
     try {
       Files.createDirectories(dir);
       deleteTree(partial);

@@ -17,7 +17,16 @@ import java.util.Map;
 final class MetricsLog implements AutoCloseable {
   static final String FILE = "metrics.jsonl";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Null for a log that writes nothing (data-parallel ranks other than 0). */
   private final BufferedWriter out;
+
+  private MetricsLog() {
+    out = null;
+  }
+
+  static MetricsLog discarding() {
+    return new MetricsLog();
+  }
 
   MetricsLog(Path outputDir) {
     try {
@@ -30,6 +39,9 @@ final class MetricsLog implements AutoCloseable {
   }
 
   void write(Map<String, Object> record) {
+    if (out == null) {
+      return;
+    }
     try {
       out.write(JSON.writeValueAsString(record));
       out.newLine();
@@ -41,6 +53,9 @@ final class MetricsLog implements AutoCloseable {
 
   @Override
   public void close() {
+    if (out == null) {
+      return;
+    }
     try {
       out.close();
     } catch (IOException e) {

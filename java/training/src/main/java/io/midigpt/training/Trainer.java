@@ -37,14 +37,34 @@ public final class Trainer {
   private final List<Path> trainFiles;
   private final List<Path> evalFiles;
   private final TrainingListener listener;
+  private final DataParallelGroup group;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
 
+  /** A single-process run. */
   public Trainer(
       TrainConfig config, List<Path> trainFiles, List<Path> evalFiles, TrainingListener listener) {
+    this(config, trainFiles, evalFiles, listener, null);
+  }
+
+  /**
+   * One rank of a data-parallel run (or a single-process run when {@code group} is null): every
+   * rank starts from rank 0's weights, trains on its own share of the micro-batches (micro-batch
+   * {@code k} of rank {@code r} is the run's micro-batch {@code k * world + r}) and averages
+   * gradients before each update, so N ranks with accumulation A compute what one process with
+   * accumulation N·A would. Rank 0 alone logs, evaluates and writes checkpoints; resuming needs
+   * the output folder on every rank (a shared file system across machines).
+   */
+  public Trainer(TrainConfig config, List<Path> trainFiles, List<Path> evalFiles,
+      TrainingListener listener, DataParallelGroup group) {
     this.config = config;
     this.trainFiles = List.copyOf(trainFiles);
     this.evalFiles = List.copyOf(evalFiles);
     this.listener = listener;
+    this.group = group;
+  }
+
+  private boolean leader() {
+    return group == null || group.rank() == 0;
   }
 
   /** Asks a running {@link #run} to save a checkpoint and return after the current step. */
@@ -90,27 +110,38 @@ public final class Trainer {
             TrainableGpt2.create(modelConfig, config.device(), config.seed(), config.dropout());
         AdamW optimizer = new AdamW(model.parameters(), config.weightDecay());
         SampleSource train = new SampleSource(usable, encoderJson, config, config.seed(), workers);
-        MetricsLog metrics = new MetricsLog(output)) {
+        MetricsLog metrics = leader() ? new MetricsLog(output) : MetricsLog.discarding()) {
       TrainingState state = TrainingState.START;
       Optional<Path> latest = resume ? store.latest() : Optional.empty();
       if (latest.isPresent()) {
         state = restore(latest.get(), model, optimizer);
         listener.message("resumed from " + latest.get() + " at step " + state.step());
       }
-      List<int[]> evalSamples = evalSamples(usableEval, encoderJson, workers);
+      if (group != null) {
+        group.broadcast(model.parameters().values(), 0);
+      }
+      List<int[]> evalSamples = leader() ? evalSamples(usableEval, encoderJson, workers)
+          : List.of();
       Loop loop = new Loop(
           model, optimizer, schedule, totalSteps, metrics, store, encoderJson, evalSamples);
       state = loop.run(train, state, workers);
+      Path result;
       if (state.step() < totalSteps) {
-        return store.latest().orElseThrow().resolve(CheckpointStore.MODEL);
+        result = store.checkpointOf(state).resolve(CheckpointStore.MODEL);
+      } else {
+        if (!evalSamples.isEmpty() && state.step() % config.evalSteps() != 0) {
+          loop.evaluate(state);
+        }
+        result = output.resolve(FINAL_MODEL);
+        if (leader()) {
+          model.save(result, encoderJson, SafeTensors.DType.F32);
+          listener.message("saved " + result);
+        }
       }
-      if (!evalSamples.isEmpty() && state.step() % config.evalSteps() != 0) {
-        loop.evaluate(state);
+      if (group != null) {
+        group.barrier(); // no rank leaves while rank 0 still writes
       }
-      Path last = output.resolve(FINAL_MODEL);
-      model.save(last, encoderJson, SafeTensors.DType.F32);
-      listener.message("saved " + last);
-      return last;
+      return result;
     }
   }
 
@@ -188,9 +219,12 @@ public final class Trainer {
       long windowStart = System.nanoTime();
       long sessionStart = System.nanoTime();
       double elapsedBefore = start.elapsedSeconds();
-      try (BatchLoader loader =
-          new BatchLoader(source, config.batchSize(), start.microBatches(), workers)) {
-        while (state.step() < totalSteps && !stopRequested.get()) {
+      int world = group == null ? 1 : group.worldSize();
+      int rank = group == null ? 0 : group.rank();
+      boolean stop = false;
+      try (BatchLoader loader = new BatchLoader(source, config.batchSize(), start.microBatches(),
+          world, rank, workers)) {
+        while (state.step() < totalSteps && !stop) {
           List<int[][]> micro = new ArrayList<>(accumulation);
           long targets = 0;
           for (int a = 0; a < accumulation; a++) {
@@ -199,6 +233,9 @@ public final class Trainer {
             for (int[] s : batch) {
               targets += Math.max(0, s.length - 1);
             }
+          }
+          if (group != null) {
+            targets = Math.round(group.allReduceSum(targets));
           }
           double lr = schedule.at(state.step());
           double lossSum = 0;
@@ -209,13 +246,24 @@ public final class Trainer {
             }
             try (PointerScope scope = new PointerScope()) {
               TrainableGpt2.Loss loss = model.loss(micro.get(a), true);
-              Tensor scaled = loss.sum().div(new org.bytedeco.pytorch.Scalar((double) targets));
+              // Averaging over ranks divides by world: scale so the result is sum / targets.
+              Tensor scaled =
+                  loss.sum().mul(new org.bytedeco.pytorch.Scalar((double) world / targets));
               scaled.backward();
               lossSum += loss.sum().item_double();
             }
           }
+          if (group != null) {
+            group.averageGradients(model.parameters().values());
+            lossSum = group.allReduceSum(lossSum);
+          }
           double gradNorm = clip();
           optimizer.step(lr);
+          // Every rank stops at the same step, whichever of them was asked.
+          stop = stopRequested.get();
+          if (group != null) {
+            stop = group.allReduceSum(stop ? 1 : 0) > 0;
+          }
           state = new TrainingState(state.step() + 1, state.microBatches() + accumulation,
               state.tokens() + targets,
               elapsedBefore + (System.nanoTime() - sessionStart) / 1e9);
@@ -245,7 +293,7 @@ public final class Trainer {
           if (!evalSamples.isEmpty() && state.step() % config.evalSteps() == 0) {
             evaluate(state);
           }
-          if (state.step() % config.saveSteps() == 0 || stopRequested.get()) {
+          if ((state.step() % config.saveSteps() == 0 || stop) && leader()) {
             save(state);
           }
         }
