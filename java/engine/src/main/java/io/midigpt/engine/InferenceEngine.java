@@ -4,6 +4,7 @@ import io.midigpt.InvalidCheckpointException;
 import io.midigpt.bridge.MidigptNative;
 import io.midigpt.bridge.NativeCalls;
 import io.midigpt.bridge.ScoreWire;
+import io.midigpt.engine.hub.ModelHub;
 import io.midigpt.engine.model.Checkpoint;
 import io.midigpt.engine.model.Gpt2Config;
 import io.midigpt.engine.model.Gpt2Model;
@@ -64,6 +65,46 @@ public final class InferenceEngine implements AutoCloseable {
     } catch (RuntimeException e) {
       checkpoint.close();
       throw e;
+    }
+  }
+
+  /**
+   * Loads a pretrained model by name with {@link ModelOptions#defaults()}; see
+   * {@link #fromPretrained(String, ModelOptions, ModelHub)}.
+   */
+  public static InferenceEngine fromPretrained(String name) {
+    return fromPretrained(name, ModelOptions.defaults());
+  }
+
+  /**
+   * Loads a pretrained model by name, finding it as the Hugging Face tools do
+   * ({@link ModelHub#fromEnvironment()}).
+   */
+  public static InferenceEngine fromPretrained(String name, ModelOptions options) {
+    return fromPretrained(name, options, ModelHub.fromEnvironment());
+  }
+
+  /**
+   * Loads a pretrained model by name: {@code yellow}, {@code yellow_small}, {@code prism_medium},
+   * {@code expressive} (and their {@code _medium} spellings), a file name of the official
+   * repository, or {@code default} for the model shipped in {@code models/}. An official model
+   * missing from the Hugging Face cache is downloaded once (resumable, checksum-verified).
+   *
+   * @throws io.midigpt.engine.hub.ModelUnavailableException when the model can be neither found
+   *     nor downloaded; the message says why
+   * @throws InvalidCheckpointException when the file is damaged or not a MIDI-GPT checkpoint
+   */
+  public static InferenceEngine fromPretrained(String name, ModelOptions options, ModelHub hub) {
+    Path path = hub.resolve(name);
+    try {
+      return fromCheckpoint(path, options);
+    } catch (InvalidCheckpointException e) {
+      if (!hub.isCached(path)) {
+        throw e;
+      }
+      throw new InvalidCheckpointException(e.getMessage() + " (the cached copy of '" + name
+          + "' is damaged: delete " + path + " and the blob it links to under "
+          + path.getParent().getParent().resolveSibling("blobs") + " to download it again)", e);
     }
   }
 

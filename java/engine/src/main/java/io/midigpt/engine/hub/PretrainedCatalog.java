@@ -1,0 +1,69 @@
+package io.midigpt.engine.hub;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The official MIDI-GPT checkpoints on the Hugging Face repo {@value #REPOSITORY} (reference spec
+ * §6.1): short names and the file each resolves to. The reference lists the repo to pick the
+ * newest {@code <prefix>-final} or {@code -stepN} file; this table holds that choice for the
+ * published files, so a cached model resolves without any network access.
+ */
+public final class PretrainedCatalog {
+  public static final String REPOSITORY = "Metacreation/MIDI-GPT";
+
+  /** The model shipped in the repository's {@code models/} folder rather than on the hub. */
+  public static final String DEFAULT = "default";
+
+  private static final String SUFFIX = ".safetensors";
+
+  private static final Map<String, String> FILES = new LinkedHashMap<>();
+
+  static {
+    FILES.put("yellow", "yellow_medium-final.safetensors");
+    FILES.put("yellow_medium", "yellow_medium-final.safetensors");
+    FILES.put("yellow_small", "yellow_small-final.safetensors");
+    FILES.put("prism", "prism_medium-step58000.safetensors");
+    FILES.put("prism_medium", "prism_medium-step58000.safetensors");
+    FILES.put("expressive", "expressive_medium-step56000.safetensors");
+    FILES.put("expressive_medium", "expressive_medium-step56000.safetensors");
+  }
+
+  private PretrainedCatalog() {}
+
+  /** The short names, in a stable order (for help texts and errors). */
+  public static Iterable<String> names() {
+    return FILES.keySet();
+  }
+
+  /**
+   * The hub file a name stands for: a short name ({@code yellow}, {@code prism_medium}, ...) or a
+   * file name of the repository itself, e.g. {@code yellow_small-final.safetensors}. Empty for
+   * anything else, including {@link #DEFAULT}.
+   */
+  public static Optional<String> fileName(String name) {
+    String file = FILES.get(name.toLowerCase(Locale.ROOT));
+    if (file != null) {
+      return Optional.of(file);
+    }
+    return isHubFileName(name) ? Optional.of(name) : Optional.empty();
+  }
+
+  /**
+   * A plain file name at the repository's root: no folders (which could also escape the cache
+   * folder once joined to it), and a safetensors file, the only format Java reads.
+   */
+  static boolean isHubFileName(String name) {
+    return name.endsWith(SUFFIX)
+        && name.length() > SUFFIX.length()
+        && name.chars().allMatch(c -> c > ' ' && c < 127 && c != '/' && c != '\\' && c != ':')
+        && !name.startsWith(".");
+  }
+
+  /** "yellow, yellow_medium, ..., default" for messages. */
+  static String knownNames() {
+    return String.join(", ", FILES.keySet()) + ", " + DEFAULT;
+  }
+}
