@@ -116,6 +116,8 @@ SessionOptions SessionOptions::reference() {
   options.polyphonyForbidLeadInsAtLimit = false;
   options.monotoneFillOnsets = false;
   options.fillOnsetsWithinBar = false;
+  options.requireBarTimeSig = false;
+  options.barConstraintsOnPromptTrack = false;
   return options;
 }
 
@@ -259,6 +261,7 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
   grammar.modelAttributeOrder = options_.modelAttributeOrder;
   grammar.pitchClassSetBarAttribute = options_.prompt.emitPitchClassSet;
   grammar.exactBarLength = options_.exactBarLength;
+  grammar.requireBarTimeSig = options_.requireBarTimeSig;
   constraints_->add(std::make_unique<GrammarConstraint>(config, grammar));
   if (inference.polyphonyHardLimit > 0) {
     constraints_->add(std::make_unique<PolyphonyConstraint>(
@@ -281,8 +284,10 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
     const auto found =
         std::find(patched.trackIndices.begin(), patched.trackIndices.end(), prompt.id);
     if (found == patched.trackIndices.end()) continue;
-    // The reference's ordinal: the prompt's place among the step's tracks (§12.18).
-    const auto ordinal = static_cast<int32_t>(found - patched.trackIndices.begin());
+    // The reference's ordinal is the prompt's place among the step's tracks (§12.18).
+    const auto ordinal = options_.barConstraintsOnPromptTrack
+                             ? prompt_->promptTrack(prompt.id)
+                             : static_cast<int32_t>(found - patched.trackIndices.begin());
     for (const auto& [name, value] : prompt.attributes) {
       if (const auto type = constrainedAttributeType(name)) {
         constraints_->add(std::make_unique<AttributeValueConstraint>(vocabulary, *type, value));

@@ -65,6 +65,7 @@ void GrammarConstraint::reset() {
   barTicks_ = kDefaultBeats * resolution_;
   drum_ = false;
   inBar_ = false;
+  barHasTimeSig_ = false;
   inFill_ = false;
   blockHasNotes_ = false;
   header_ = Header::Piece;
@@ -104,11 +105,13 @@ void GrammarConstraint::advance(int32_t token) {
     case TokenType::Bar:
       ++barsInTrack_;
       inBar_ = true;
+      barHasTimeSig_ = false;
       timestep_ = -1;
       barTicks_ = kDefaultBeats * resolution_;
       blockHasNotes_ = false;
       break;
     case TokenType::TimeSig:
+      barHasTimeSig_ = true;
       // An index the config does not list keeps the previous length (the vocabulary has one
       // TimeSig id per listed signature in every released config).
       if (value < static_cast<int32_t>(timeSignatures_.size())) barTicks_ = barTicks(value);
@@ -252,6 +255,15 @@ GrammarConstraint::TypeSet GrammarConstraint::allowedTypes(bool& all) const {
     case TokenType::TimeSig:
     case TokenType::Tension:
     case TokenType::BarLevelPitchClassSet:
+      if (settings_.requireBarTimeSig && inBar_ && !barHasTimeSig_) {
+        // The bar header: Bar [Tension] [PitchClassSet] TimeSig, each attribute at most once.
+        types.add(TokenType::TimeSig);
+        if (state_ == TokenType::Bar) types.add(TokenType::Tension);
+        if (state_ != TokenType::BarLevelPitchClassSet) {
+          types.add(TokenType::BarLevelPitchClassSet);
+        }
+        break;
+      }
       // After Bar: the bar's TimeSig; after Bar or TimeSig: the placeholder of an infill
       // target. The model attribute order puts Tension/PitchClassSet before TimeSig instead.
       if (state_ == TokenType::Bar) types.add(TokenType::TimeSig);

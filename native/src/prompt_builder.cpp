@@ -325,6 +325,12 @@ StepPrompt::StepPrompt(const Tokenizer& tokenizer, const Score& score, const Gen
   hiddenSpans_ = std::move(clipped);
 }
 
+int32_t StepPrompt::promptTrack(int32_t track) const noexcept {
+  if (movedAgent_ < 0 || track < movedAgent_) return track;
+  if (track == movedAgent_) return static_cast<int32_t>(prefixBars_.size()) - 1;
+  return track - 1;
+}
+
 std::vector<TokenRange> StepPrompt::visibleRanges() const {
   std::vector<TokenRange> ranges;
   int32_t position = 0;

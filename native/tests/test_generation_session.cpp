@@ -583,3 +583,68 @@ TEST_CASE("bridge: SessionHandle drives a session over wire scores and raw logit
     CHECK(error.code() == ErrorCode::InvalidRequest);
   }
 }
+
+TEST_CASE("a locked time signature holds in every bar of new tracks") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const auto& signatures = config.timeSignatures;
+  const auto threeFour = std::find_if(signatures.begin(), signatures.end(), [](const auto& ts) {
+    return ts.numerator == 3 && ts.denominator == 4;
+  });
+  REQUIRE(threeFour != signatures.end());
+  const auto index = static_cast<int32_t>(threeFour - signatures.begin());
+
+  // A new piece as `midigpt generate --instrument 0 --drums --time-signature 3/4` builds it:
+  // two empty tracks, every bar 3/4 and locked to it; the first track is generated first, so
+  // its prompt encodes it after the drums (§6.8), where the reference's ordinal misses it.
+  Score input;
+  for (TrackType type : {TrackType::Melodic, TrackType::Drum}) {
+    Track& track = input.tracks.emplace_back();
+    track.type = type;
+    for (int32_t b = 0; b < 4; ++b) {
+      Bar& bar = track.bars.emplace_back();
+      bar.tsNumerator = 3;
+      bar.beatLength = 3.0;
+    }
+  }
+  Json tracks = Json::array();
+  for (int32_t t = 0; t < 2; ++t) {
+    Json controls = Json::object();
+    for (int32_t b = 0; b < 4; ++b) controls[std::to_string(b)] = {{"time_signature", index}};
+    tracks.push_back({{"id", t}, {"bars", {0, 1, 2, 3}}, {"autoregressive", true},
+                      {"bar_controls", controls}});
+  }
+  const auto run = [&](uint64_t seed, const SessionOptions& options) {
+    const Json request = {{"tracks", tracks},
+                          {"config", {{"mask_mode", "attention"}, {"seed", seed}, {"density_hard_limit", 4}}}};
+    GenerationSession session(config, input, requestOf(request), options);
+    drive(session, randomModel(config, seed, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    int32_t otherMeters = 0;
+    for (const Track& track : session.result().tracks) {
+      REQUIRE(track.bars.size() == 4);
+      for (const Bar& bar : track.bars) {
+        if (bar.tsNumerator != 3 || bar.tsDenominator != 4) ++otherMeters;
+      }
+    }
+    return otherMeters;
+  };
+  SessionOptions withoutTimeSigRule;
+  withoutTimeSigRule.requireBarTimeSig = false;
+  SessionOptions withReferenceOrdinal;
+  withReferenceOrdinal.barConstraintsOnPromptTrack = false;
+  int32_t referenceMisses = 0;
+  int32_t skippedTimeSigMisses = 0;
+  int32_t wrongTrackMisses = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    INFO("seed " << seed);
+    CHECK(run(seed, SessionOptions{}) == 0);
+    referenceMisses += run(seed, SessionOptions::reference());
+    skippedTimeSigMisses += run(seed, withoutTimeSigRule);
+    wrongTrackMisses += run(seed, withReferenceOrdinal);
+  }
+  // Each fix is needed: the reference lets bars skip TimeSig (read as 4/4), and its ordinal
+  // pins the drums' bars while the first track is generated.
+  CHECK(referenceMisses > 0);
+  CHECK(skippedTimeSigMisses > 0);
+  CHECK(wrongTrackMisses > 0);
+}

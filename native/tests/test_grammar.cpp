@@ -466,3 +466,49 @@ TEST_CASE("grammar input checks") {
   set.allowed(after);
   CHECK(before == after);
 }
+
+TEST_CASE("requireBarTimeSig: a bar's notes wait for its TimeSig") {
+  const EncoderConfig& config = encoderConfig("prism");
+  const midigpt::Vocabulary& vocabulary = config.vocabulary;
+  const auto allows = [&](const GrammarConstraint& grammar, TokenType type) {
+    std::vector<uint8_t> mask(static_cast<size_t>(vocabulary.size()));
+    grammar.allowed(mask);
+    return mask[static_cast<size_t>(vocabulary.id(type, 0))] == 1;
+  };
+  GrammarSettings settings;
+  settings.autoregressive = true;
+  GrammarSettings locked = settings;
+  locked.requireBarTimeSig = true;
+  GrammarConstraint reference(config, settings);
+  GrammarConstraint fixed(config, locked);
+  const std::vector<int32_t> header = {vocabulary.id(TokenType::PieceStart, 0),
+                                       vocabulary.id(TokenType::Track, 0),
+                                       vocabulary.id(TokenType::Instrument, 0),
+                                       vocabulary.id(TokenType::Bar, 0)};
+  for (int32_t token : header) {
+    reference.advance(token);
+    fixed.advance(token);
+  }
+  // The reference: notes or BarEnd straight after Bar.
+  CHECK(allows(reference, TokenType::NoteOnset));
+  CHECK(allows(reference, TokenType::TimeAbsolutePos));
+  CHECK(allows(fixed, TokenType::TimeSig));
+  CHECK_FALSE(allows(fixed, TokenType::NoteOnset));
+  CHECK_FALSE(allows(fixed, TokenType::TimeAbsolutePos));
+  CHECK_FALSE(allows(fixed, TokenType::VelocityLevel));
+  CHECK_FALSE(allows(fixed, TokenType::BarEnd));
+
+  // After PitchClassSet the reference can no longer reach TimeSig; the fix still must.
+  const int32_t pitchClassSet = vocabulary.id(TokenType::BarLevelPitchClassSet, 0);
+  reference.advance(pitchClassSet);
+  fixed.advance(pitchClassSet);
+  CHECK_FALSE(allows(reference, TokenType::TimeSig));
+  CHECK(allows(fixed, TokenType::TimeSig));
+  CHECK_FALSE(allows(fixed, TokenType::BarLevelPitchClassSet));
+  CHECK_FALSE(allows(fixed, TokenType::NoteOnset));
+
+  // Once the meter is stated the bar goes on as before.
+  fixed.advance(vocabulary.id(TokenType::TimeSig, 10));
+  CHECK(allows(fixed, TokenType::NoteOnset));
+  CHECK(allows(fixed, TokenType::TimeAbsolutePos));
+}

@@ -62,6 +62,15 @@ struct SessionOptions {
   /// Onsets in a fill block stay inside its bar, as inside bars: the reference does not limit
   /// them there (§12.19), so infilled notes could start in the following bars.
   bool fillOnsetsWithinBar = true;
+  /// A generated bar must write its TimeSig before its notes (GrammarSettings::
+  /// requireBarTimeSig): the reference lets it skip the token, and the bar then decodes as 4/4
+  /// whatever meter was requested.
+  bool requireBarTimeSig = true;
+  /// Full-AR bar_attributes and bar_controls (e.g. a locked time signature) apply to the
+  /// generated track's bars, found at its place in the prompt (StepPrompt::promptTrack). The
+  /// reference uses the track's ordinal among the step's tracks (§12.18), which names another
+  /// track, or none, whenever the generated track is not the last one of the score.
+  bool barConstraintsOnPromptTrack = true;
   /// The model's n_positions. > 0: a step whose prompt does not fit restarts the run with the
   /// next smaller model_dim (§6.6), and an attempt may generate at most
   /// contextLength - prompt - 1 tokens. 0: unknown, no overflow check.

@@ -46,6 +46,13 @@ struct GrammarSettings {
   /// resolution·(4·num div den), which forbids valid onsets in odd meters (every onset in 1/8
   /// and 1/16 bars).
   bool exactBarLength = false;
+  /// A generated bar states its meter: between Bar and the bar's TimeSig only TimeSig and the
+  /// bar attributes the reference's table allows there (Tension, PitchClassSet) may follow.
+  /// The reference also allows the bar's notes and BarEnd right after Bar, and TimeSig is
+  /// unreachable after PitchClassSet (§12.6); a bar without TimeSig decodes as 4/4, so a
+  /// requested time signature (bar_controls) could be skipped altogether. (The model attribute
+  /// order always ends a bar header with TimeSig.)
+  bool requireBarTimeSig = false;
 };
 
 class GrammarConstraint final : public Constraint {
@@ -110,6 +117,7 @@ class GrammarConstraint final : public Constraint {
   int32_t barTicks_ = 0;
   bool drum_ = false;
   bool inBar_ = false;
+  bool barHasTimeSig_ = false;
   bool inFill_ = false;
   bool blockHasNotes_ = false;
   Header header_ = Header::Piece;

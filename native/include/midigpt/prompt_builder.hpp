@@ -108,6 +108,11 @@ class StepPrompt {
   /// Infill: the length in grid ticks (resolution * 4 * num / den) of each fill block's bar.
   const std::vector<int32_t>& fillBarTicks() const noexcept { return fillBarTicks_; }
 
+  /// The place (0-based) of score track `track` among the prompt's Track tokens: its index,
+  /// except that an autoregressive step encodes its agent last and the tracks after it one
+  /// place earlier.
+  int32_t promptTrack(int32_t track) const noexcept;
+
   /// Autoregressive: the last generated token ends the track (TrackEnd or PieceEnd). Infill:
   /// as many FillInEnd tokens as targets were generated.
   bool complete(std::span<const int32_t> generated) const;
