@@ -32,8 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Generates new tracks left to right: a new piece, or new tracks added to --in.",
-      "Example: midigpt generate --model M.safetensors --instrument 0 --instrument 33 --drums"
-          + " --bars 8 --out song.mid"
+      "Example: midigpt generate --instrument 0 --instrument 33 --drums --bars 8 --out song.mid"
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -70,15 +69,25 @@ final class GenerateCommand implements Callable<Integer> {
       names = "--time-signature",
       defaultValue = "4/4",
       paramLabel = "N/D",
-      description = "Time signature of a new piece (default: ${DEFAULT-VALUE}).")
+      description = "Time signature of a new piece, kept in every generated bar (default:"
+          + " ${DEFAULT-VALUE}).")
   String timeSignature;
 
   @Option(
       names = "--attr",
       paramLabel = "NAME=LEVEL",
       description = "Attribute level for every new track, e.g. min_polyphony=2 (repeatable; see"
-          + " 'midigpt attributes --model M' for names and levels).")
+          + " 'midigpt attributes' for names and levels).")
   Map<String, Integer> attributes = new LinkedHashMap<>();
+
+  @Option(
+      names = "--bar-attr",
+      paramLabel = "TRACK:BARS:NAME=LEVEL",
+      converter = BarAttribute.Converter.class,
+      description = "Bar-level attribute level for bars of a new track, e.g."
+          + " 1:0-3:bar_max_polyphony=2 (repeatable). Tracks are numbered as in the output: the"
+          + " tracks of --in first, then the new ones in the order --instrument..., --drums.")
+  List<BarAttribute> barAttributes = new ArrayList<>();
 
   @Override
   public Integer call() {
@@ -108,6 +117,20 @@ final class GenerateCommand implements Callable<Integer> {
     if (drums) {
       fresh.add(NewTracks.empty(0, true, length, signature[0], signature[1]));
     }
+    int piece = (base != null ? base.tracks().size() : 0) + fresh.size();
+    for (BarAttribute attribute : barAttributes) {
+      if (attribute.track() < piece - fresh.size() || attribute.track() >= piece) {
+        throw new InvalidArgumentException("--bar-attr track " + attribute.track()
+            + " is not a new track: the new tracks are " + (piece - fresh.size())
+            + (fresh.size() > 1 ? "-" + (piece - 1) : ""));
+      }
+      int lastBar = attribute.bars().get(attribute.bars().size() - 1);
+      int barCount = base != null ? base.barCount() : length;
+      if (lastBar >= barCount) {
+        throw new InvalidArgumentException("--bar-attr bar " + lastBar + " is past the end of"
+            + " the piece, which has " + barCount + " bars (0-" + (barCount - 1) + ")");
+      }
+    }
     Score score = base != null
         ? NewTracks.append(base, fresh)
         : new Score(Score.DEFAULT_RESOLUTION, Score.DEFAULT_TEMPO, fresh);
@@ -130,6 +153,12 @@ final class GenerateCommand implements Callable<Integer> {
         Track track = score.tracks().get(t);
         TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(allBars).autoregressive(true)
             .attributes(attributesFor(track, known));
+        for (BarAttribute attribute : barAttributes) {
+          if (attribute.track() == t) {
+            attribute.checkAgainst(known, track.isDrum());
+            attribute.bars().forEach(b -> prompt.barAttribute(b, attribute.name(), attribute.level()));
+          }
+        }
         // A new track writes its own TimeSig tokens: lock each bar to the piece's signature.
         for (int b = 0; b < track.bars().size(); b++) {
           Bar bar = track.bars().get(b);

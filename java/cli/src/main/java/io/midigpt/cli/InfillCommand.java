@@ -6,8 +6,10 @@ import io.midigpt.generation.GenerationRequest;
 import io.midigpt.generation.PieceControls;
 import io.midigpt.generation.TrackPrompt;
 import io.midigpt.score.Score;
+import io.midigpt.tokenizer.AttributeInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,8 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Regenerates bars of existing tracks, hearing the rest of the piece; every other bar is"
           + " kept exactly. Tracks and bars are numbered from 0 (see 'midigpt inspect').",
-      "Example: midigpt infill song.mid --track 1 --bars 4-7 --track 2 --bars 0,6 --model M"
-          + " --out new.mid"
+      "Example: midigpt infill song.mid --track 1 --bars 4-7 --track 2 --bars 0,6 --out new.mid"
     })
 final class InfillCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -53,6 +54,14 @@ final class InfillCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = false, multiplicity = "1..*", heading = "What to regenerate (repeatable):%n")
   List<Target> targets;
+
+  @Option(
+      names = "--bar-attr",
+      paramLabel = "TRACK:BARS:NAME=LEVEL",
+      converter = BarAttribute.Converter.class,
+      description = "Bar-level attribute level for regenerated bars, e.g."
+          + " 1:4-7:bar_max_polyphony=2 (repeatable; see 'midigpt attributes').")
+  List<BarAttribute> barAttributes = new ArrayList<>();
 
   @Mixin ModelOption model;
 
@@ -79,13 +88,33 @@ final class InfillCommand implements Callable<Integer> {
       }
       bars.computeIfAbsent(target.track, t -> new TreeSet<>()).addAll(target.bars);
     }
-    List<TrackPrompt> prompts = new ArrayList<>();
-    for (int t = 0; t < score.tracks().size(); t++) {
-      TreeSet<Integer> chosen = bars.get(t);
-      prompts.add(chosen == null ? TrackPrompt.ignored(t) : TrackPrompt.of(t, List.copyOf(chosen)));
+    for (BarAttribute attribute : barAttributes) {
+      if (!bars.containsKey(attribute.track())) {
+        throw new InvalidArgumentException("--bar-attr track " + attribute.track()
+            + " is not regenerated: give it with --track " + attribute.track() + " --bars ...");
+      }
     }
-    GenerationRequest request = new GenerationRequest(prompts, sampling.config(), PieceControls.NONE);
     try (InferenceEngine engine = model.open()) {
+      Map<String, AttributeInfo> known = new LinkedHashMap<>();
+      engine.attributes().forEach(info -> known.put(info.name(), info));
+      List<TrackPrompt> prompts = new ArrayList<>();
+      for (int t = 0; t < score.tracks().size(); t++) {
+        TreeSet<Integer> chosen = bars.get(t);
+        if (chosen == null) {
+          prompts.add(TrackPrompt.ignored(t));
+          continue;
+        }
+        TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(List.copyOf(chosen));
+        for (BarAttribute attribute : barAttributes) {
+          if (attribute.track() == t) {
+            attribute.checkAgainst(known, score.tracks().get(t).isDrum());
+            attribute.bars().forEach(b -> prompt.barAttribute(b, attribute.name(), attribute.level()));
+          }
+        }
+        prompts.add(prompt.build());
+      }
+      GenerationRequest request =
+          new GenerationRequest(prompts, sampling.config(), PieceControls.NONE);
       GenerationRun.run(spec.commandLine().getErr(), engine, score, request, output);
     }
     return 0;

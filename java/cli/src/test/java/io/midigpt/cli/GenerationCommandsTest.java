@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.midigpt.score.Bar;
 import io.midigpt.score.Score;
 import io.midigpt.score.Track;
 import java.io.IOException;
@@ -144,9 +145,87 @@ class GenerationCommandsTest {
   }
 
   @Test
-  void generateNeedsAModel() {
-    CliRun run = run("generate", "--instrument", "0", "--out", temp.resolve("x.mid").toString());
-    assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains("--model"), run.err());
+  void aLockedTimeSignatureHoldsInEveryGeneratedBar() {
+    for (String seed : List.of("1", "2", "3")) {
+      Path out = temp.resolve("waltz" + seed + ".mid");
+      CliRun run = run("generate", "--instrument", "0", "--drums", "--bars", "4",
+          "--time-signature", "3/4", "--model", MODEL, "--seed", seed, "--max-notes-per-bar", "6",
+          "--max-attempts", "8", "--out", out.toString());
+      assertEquals(0, run.exitCode(), run.err());
+      Score score = Score.read(out);
+      // A generated note may ring past the last bar: the file can read back one bar longer.
+      assertTrue(score.barCount() == 4 || score.barCount() == 5, "seed " + seed);
+      for (Track track : score.tracks()) {
+        for (Bar bar : track.bars()) {
+          assertEquals("3/4", bar.numerator() + "/" + bar.denominator(), "seed " + seed);
+        }
+      }
+    }
+  }
+
+  @Test
+  void barAttributesReachTheRequestForInfillAndGenerate() throws IOException {
+    Path prism = RandomCheckpoint.write(temp.resolve("prism.safetensors"), "prism", 843);
+    Path in = temp.resolve("in.mid");
+    Score.read(SONG).window(0, 8).write(in);
+    int melodic = firstMelodicTrack(Score.read(in));
+    Path out = temp.resolve("infilled.mid");
+    CliRun infill = run("infill", in.toString(), "--track", Integer.toString(melodic), "--bars",
+        "2-3", "--bar-attr", melodic + ":2-3:bar_max_polyphony=1", "--model", prism.toString(),
+        "--seed", "3", "--max-notes-per-bar", "6", "--max-attempts", "8", "--out", out.toString());
+    assertEquals(0, infill.exitCode(), infill.err());
+
+    // A level the attribute does not have is rejected by the request validation, naming the
+    // bar_attributes field: the option did reach the request.
+    CliRun tooHigh = run("infill", in.toString(), "--track", Integer.toString(melodic), "--bars",
+        "2", "--bar-attr", melodic + ":2:bar_max_polyphony=99", "--model", prism.toString(),
+        "--out", temp.resolve("never.mid").toString());
+    assertEquals(1, tooHigh.exitCode());
+    assertTrue(tooHigh.err().contains("bar_attributes"), tooHigh.err());
+    assertTrue(tooHigh.err().contains("bar_max_polyphony"), tooHigh.err());
+
+    Path generated = temp.resolve("generated.mid");
+    CliRun generate = run("generate", "--instrument", "0", "--bars", "4", "--bar-attr",
+        "0:0-3:pitch_class_set=5", "--model", prism.toString(), "--seed", "3",
+        "--max-notes-per-bar", "6", "--max-attempts", "8", "--out", generated.toString());
+    assertEquals(0, generate.exitCode(), generate.err());
+    assertTrue(Score.read(generated).tracks().get(0).noteCount() > 0);
+  }
+
+  @Test
+  void badBarAttributesAreClearErrors() {
+    Path out = temp.resolve("never.mid");
+    CliRun syntax = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "2",
+        "--bar-attr", "0:2:bar_max_polyphony", "--out", out.toString()));
+    assertEquals(2, syntax.exitCode());
+    assertTrue(syntax.err().contains("expected TRACK:BARS:NAME=LEVEL"), syntax.err());
+
+    CliRun trackLevel = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "2",
+        "--bar-attr", "0:2:min_polyphony=1", "--out", out.toString()));
+    assertEquals(1, trackLevel.exitCode());
+    assertTrue(trackLevel.err().contains("min_polyphony is a track-level attribute; set it with"
+        + " --attr"), trackLevel.err());
+
+    CliRun notRegenerated = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "2",
+        "--bar-attr", "1:2:bar_max_polyphony=1", "--out", out.toString()));
+    assertEquals(1, notRegenerated.exitCode());
+    assertTrue(notRegenerated.err().contains("--bar-attr track 1 is not regenerated"),
+        notRegenerated.err());
+
+    CliRun notNew = run(sampling("generate", "--instrument", "0", "--bars", "4",
+        "--bar-attr", "1:0:bar_max_polyphony=1", "--out", out.toString()));
+    assertEquals(1, notNew.exitCode());
+    assertTrue(notNew.err().contains("--bar-attr track 1 is not a new track: the new tracks are 0"),
+        notNew.err());
+    assertFalse(Files.exists(out));
+  }
+
+  private static int firstMelodicTrack(Score score) {
+    for (int t = 0; t < score.tracks().size(); t++) {
+      if (!score.tracks().get(t).isDrum()) {
+        return t;
+      }
+    }
+    throw new AssertionError("no melodic track");
   }
 }
