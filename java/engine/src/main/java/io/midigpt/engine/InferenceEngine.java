@@ -51,14 +51,28 @@ public final class InferenceEngine implements AutoCloseable {
    *     config disagree on the vocabulary
    */
   public static InferenceEngine fromCheckpoint(Path path, ModelOptions options) {
-    Checkpoint checkpoint = Checkpoint.load(path, options);
+    return of(Checkpoint.load(path, options), path.toString());
+  }
+
+  /**
+   * An engine over an already loaded checkpoint (e.g. {@link Checkpoint#random}), which it takes
+   * over: closing the engine closes the checkpoint, also when this throws.
+   *
+   * @throws InvalidCheckpointException when the model and its encoder config disagree on the
+   *     vocabulary
+   */
+  public static InferenceEngine of(Checkpoint checkpoint) {
+    return of(checkpoint, "the checkpoint");
+  }
+
+  private static InferenceEngine of(Checkpoint checkpoint, String source) {
     try {
       Tokenizer tokenizer = Tokenizer.fromConfigJson(checkpoint.encoderConfigJson());
       int vocabulary = tokenizer.vocabulary().size();
       if (vocabulary != checkpoint.config().vocabSize()) {
         tokenizer.close();
         throw new InvalidCheckpointException(
-            path + ": the model's vocab_size " + checkpoint.config().vocabSize()
+            source + ": the model's vocab_size " + checkpoint.config().vocabSize()
                 + " does not match its encoder config's " + vocabulary + " tokens");
       }
       return new InferenceEngine(checkpoint, tokenizer);

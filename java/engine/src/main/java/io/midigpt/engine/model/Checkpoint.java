@@ -99,6 +99,16 @@ public record Checkpoint(Gpt2Config config, String encoderConfigJson, Gpt2Model 
     }
   }
 
+  /**
+   * A checkpoint with random weights (GPT-2's initialisation) of the given size and encoder
+   * config, for benchmarks and tests at sizes no real file has. Its notes are random.
+   */
+  public static Checkpoint random(
+      Gpt2Config config, String encoderConfigJson, ModelOptions options, long seed) {
+    return new Checkpoint(config, encoderConfig(Path.of("(random weights)"), encoderConfigJson),
+        Gpt2Model.random(config, options, seed));
+  }
+
   private static String encoderConfig(Path path, String json) {
     // The reference writes json.dumps(None) = "null" when a model was saved without one.
     if (json == null || json.trim().equals("null")) {
