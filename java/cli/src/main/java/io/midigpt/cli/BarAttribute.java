@@ -1,6 +1,7 @@
 package io.midigpt.cli;
 
 import io.midigpt.InvalidArgumentException;
+import io.midigpt.generation.TrackPrompt;
 import io.midigpt.tokenizer.AttributeInfo;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +46,24 @@ record BarAttribute(int track, List<Integer> bars, String name, int level) {
   }
 
   /**
+   * Adds the levels of every option naming {@code track} to its prompt, each checked against
+   * the model first.
+   */
+  static void applyAll(List<BarAttribute> options, int track, boolean drumTrack,
+      Map<String, AttributeInfo> known, TrackPrompt.Builder prompt) {
+    for (BarAttribute option : options) {
+      if (option.track() == track) {
+        option.checkAgainst(known, drumTrack);
+        option.bars().forEach(bar -> prompt.barAttribute(bar, option.name(), option.level()));
+      }
+    }
+  }
+
+  /**
    * Checks the name against the model: a bar-level attribute of this kind of track. Levels and
    * bars are left to the request validation, whose message names the field.
    */
-  void checkAgainst(Map<String, AttributeInfo> known, boolean drumTrack) {
+  private void checkAgainst(Map<String, AttributeInfo> known, boolean drumTrack) {
     AttributeInfo info = known.get(name);
     if (info == null) {
       throw new InvalidArgumentException("--bar-attr " + name + ": the model has no such"

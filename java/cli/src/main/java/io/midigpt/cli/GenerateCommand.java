@@ -153,12 +153,7 @@ final class GenerateCommand implements Callable<Integer> {
         Track track = score.tracks().get(t);
         TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(allBars).autoregressive(true)
             .attributes(attributesFor(track, known));
-        for (BarAttribute attribute : barAttributes) {
-          if (attribute.track() == t) {
-            attribute.checkAgainst(known, track.isDrum());
-            attribute.bars().forEach(b -> prompt.barAttribute(b, attribute.name(), attribute.level()));
-          }
-        }
+        BarAttribute.applyAll(barAttributes, t, track.isDrum(), known, prompt);
         // A new track writes its own TimeSig tokens: lock each bar to the piece's signature.
         for (int b = 0; b < track.bars().size(); b++) {
           Bar bar = track.bars().get(b);

@@ -105,12 +105,7 @@ final class InfillCommand implements Callable<Integer> {
           continue;
         }
         TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(List.copyOf(chosen));
-        for (BarAttribute attribute : barAttributes) {
-          if (attribute.track() == t) {
-            attribute.checkAgainst(known, score.tracks().get(t).isDrum());
-            attribute.bars().forEach(b -> prompt.barAttribute(b, attribute.name(), attribute.level()));
-          }
-        }
+        BarAttribute.applyAll(barAttributes, t, score.tracks().get(t).isDrum(), known, prompt);
         prompts.add(prompt.build());
       }
       GenerationRequest request =

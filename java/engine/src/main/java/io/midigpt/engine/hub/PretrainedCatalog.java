@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The official MIDI-GPT checkpoints on the Hugging Face repo {@value #REPOSITORY} (reference spec
@@ -17,7 +18,8 @@ public final class PretrainedCatalog {
   /** The model shipped in the repository's {@code models/} folder rather than on the hub. */
   public static final String DEFAULT = "default";
 
-  private static final String SUFFIX = ".safetensors";
+  private static final Pattern HUB_FILE_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*\\.safetensors");
 
   private static final Map<String, String> FILES = new LinkedHashMap<>();
 
@@ -52,14 +54,12 @@ public final class PretrainedCatalog {
   }
 
   /**
-   * A plain file name at the repository's root: no folders (which could also escape the cache
-   * folder once joined to it), and a safetensors file, the only format Java reads.
+   * A plain file name at the repository's root, as the official ones are: no folders (which
+   * could also escape the cache folder once joined to it), nothing a URL would need to escape,
+   * and a safetensors file, the only format Java reads.
    */
   static boolean isHubFileName(String name) {
-    return name.endsWith(SUFFIX)
-        && name.length() > SUFFIX.length()
-        && name.chars().allMatch(c -> c > ' ' && c < 127 && c != '/' && c != '\\' && c != ':')
-        && !name.startsWith(".");
+    return HUB_FILE_NAME.matcher(name).matches();
   }
 
   /** "yellow, yellow_medium, ..., default" for messages. */

@@ -207,7 +207,10 @@ class ModelHubTest {
     ModelUnavailableException unknown =
         assertThrows(ModelUnavailableException.class, () -> models.resolve("ghost"));
     assertTrue(unknown.getMessage().contains("unknown model 'ghost'"), unknown.getMessage());
-    assertThrows(ModelUnavailableException.class, () -> models.resolve("../../etc.safetensors"));
+    for (String unsafe : List.of("../../etc.safetensors", "a/b.safetensors", "x?y.safetensors",
+        "model.pt", ".safetensors")) {
+      assertThrows(ModelUnavailableException.class, () -> models.resolve(unsafe), unsafe);
+    }
 
     ModelUnavailableException notOnHub = assertThrows(ModelUnavailableException.class,
         () -> models.resolve("yellow_small-final.safetensors"));
