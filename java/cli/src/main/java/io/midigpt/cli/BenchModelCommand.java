@@ -9,6 +9,7 @@ import io.midigpt.engine.model.ModelBenchmark;
 import io.midigpt.engine.model.ModelOptions;
 import io.midigpt.tokenizer.Tokenizer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,7 +68,8 @@ final class BenchModelCommand implements Callable<Integer> {
       String name = model != null ? model : "default";
       try (InferenceEngine engine = ModelOption.open(name, options, err)) {
         Gpt2Config config = engine.modelConfig();
-        infills.add(InfillBenchmark.measure(name + " " + size(config) + suffix, engine, repeats));
+        String label = Path.of(name).getFileName() + " " + size(config) + suffix;
+        infills.add(InfillBenchmark.measure(label, engine, repeats));
       } catch (ModelUnavailableException e) {
         if (model != null) {
           throw e;
