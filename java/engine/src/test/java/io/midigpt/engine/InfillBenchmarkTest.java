@@ -46,6 +46,10 @@ class InfillBenchmarkTest {
       // Four bars of at most 8 notes, each note a few tokens, plus the fill markers.
       assertTrue(result.tokens() >= 4 * 3 && result.tokens() < 4 * 8 * 4 + 64, result.toString());
       assertTrue(result.wallMsBest() > 0 && result.wallMsBest() <= result.wallMsMedian());
+      // One step per track (tracks_per_step 1), each with its own prefill, plus any retries.
+      assertTrue(result.attempts() >= 4, result.toString());
+      assertTrue(result.fastest().prefillNanos() > 0 && result.fastest().decodeNanos() > 0);
+      assertTrue(result.fastest().totalNanos() <= result.wallMsBest() * 1e6);
       assertTrue(result.peakResidentBytes() > 0);
       String table = InfillBenchmark.table(List.of(result));
       assertTrue(table.lines().anyMatch(line -> line.startsWith("random 64/2/2 ")), table);
