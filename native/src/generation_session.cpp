@@ -118,6 +118,7 @@ SessionOptions SessionOptions::reference() {
   options.fillOnsetsWithinBar = false;
   options.requireBarTimeSig = false;
   options.barConstraintsOnPromptTrack = false;
+  options.fillBlocksOnly = false;
   return options;
 }
 
@@ -262,6 +263,7 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
   grammar.pitchClassSetBarAttribute = options_.prompt.emitPitchClassSet;
   grammar.exactBarLength = options_.exactBarLength;
   grammar.requireBarTimeSig = options_.requireBarTimeSig;
+  grammar.fillBlocksOnly = options_.fillBlocksOnly && !patched.autoregressive;
   constraints_->add(std::make_unique<GrammarConstraint>(config, grammar));
   if (inference.polyphonyHardLimit > 0) {
     constraints_->add(std::make_unique<PolyphonyConstraint>(

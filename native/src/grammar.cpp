@@ -338,6 +338,10 @@ GrammarConstraint::TypeSet GrammarConstraint::allowedTypes(bool& all) const {
       addNoteStart();
       break;
     case TokenType::FillInEnd:
+      if (settings_.fillBlocksOnly) {
+        types.add(TokenType::FillInStart);
+        break;
+      }
       types.add(TokenType::BarEnd);
       types.add(TokenType::FillInStart);
       types.add(TokenType::None);

@@ -38,6 +38,7 @@ using midigpt::TokenType;
 using midigpt::Tokenizer;
 using midigpt::Track;
 using midigpt::TrackType;
+using midigpt::Vocabulary;
 using Json = nlohmann::json;
 using midigpt::testing::fixtureScore;
 using midigpt::testing::encoderConfig;
@@ -647,4 +648,44 @@ TEST_CASE("a locked time signature holds in every bar of new tracks") {
   CHECK(referenceMisses > 0);
   CHECK(skippedTimeSigMisses > 0);
   CHECK(wrongTrackMisses > 0);
+}
+
+TEST_CASE("infill steps of several tracks stay in their fill blocks") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("d6caebd1964d9e4a3c5ea59525230e2a.mid", 8);
+  Json tracks = Json::array();
+  for (size_t t = 0; t < input.tracks.size(); ++t) tracks.push_back({{"id", t}, {"bars", {4}}});
+  // Every track's bar in one step: after each FillInEnd the reference also allows BarEnd, and
+  // a model that takes it writes bars and tracks past the fill blocks into a dead end. This
+  // model likes ending things: near-uniform logits, ends of blocks, bars and tracks favoured.
+  const Vocabulary& vocabulary = config.vocabulary;
+  const auto model = [&](uint64_t seed) -> FakeModel {
+    return [seed, &vocabulary](const GenerationSession& session, std::vector<float>& logits) {
+      midigpt::Rng rng(seed * 7919u + static_cast<uint64_t>(session.progress().stepTokens));
+      for (float& logit : logits) logit = static_cast<float>(rng.uniform() * 0.2 - 0.1);
+      for (TokenType type : {TokenType::FillInEnd, TokenType::BarEnd, TokenType::TrackEnd}) {
+        logits[static_cast<size_t>(vocabulary.id(type, 0))] += 2.0f;
+      }
+    };
+  };
+  const auto deadEnds = [&](const SessionOptions& options) {
+    int32_t count = 0;
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      const Json request = {
+          {"tracks", tracks},
+          {"config", {{"mask_mode", "attention"}, {"seed", seed}, {"density_hard_limit", 8},
+                      {"tracks_per_step", input.tracks.size()}, {"max_attempts", 1}}}};
+      GenerationSession session(config, input, requestOf(request), options);
+      try {
+        drive(session, model(seed), config.vocabulary.size());
+      } catch (const Error& error) {
+        // The step failed: with one attempt, its rejection is the reason.
+        if (std::string(error.what()).find("dead end") != std::string::npos) ++count;
+      }
+      if (session.status() == SessionStatus::Done) CHECK(session.attempts().size() == 1);
+    }
+    return count;
+  };
+  CHECK(deadEnds(SessionOptions{}) == 0);
+  CHECK(deadEnds(SessionOptions::reference()) > 0);
 }

@@ -71,6 +71,10 @@ struct SessionOptions {
   /// reference uses the track's ordinal among the step's tracks (§12.18), which names another
   /// track, or none, whenever the generated track is not the last one of the score.
   bool barConstraintsOnPromptTrack = true;
+  /// Infill steps write fill blocks only (GrammarSettings::fillBlocksOnly): the reference lets
+  /// a model leave them after a FillInEnd and run into a dead end, which failed most multi-track
+  /// steps (tracks_per_step > 1) of a random-weight model.
+  bool fillBlocksOnly = true;
   /// The model's n_positions. > 0: a step whose prompt does not fit restarts the run with the
   /// next smaller model_dim (§6.6), and an attempt may generate at most
   /// contextLength - prompt - 1 tokens. 0: unknown, no overflow check.

@@ -53,6 +53,11 @@ struct GrammarSettings {
   /// requested time signature (bar_controls) could be skipped altogether. (The model attribute
   /// order always ends a bar header with TimeSig.)
   bool requireBarTimeSig = false;
+  /// Infill steps: after a FillInEnd only the next block's FillInStart may follow (the step
+  /// ends with its last block). The reference also allows BarEnd and PieceEnd there, from which
+  /// a model can wander into writing new bars and tracks until no token is legal (after the
+  /// last track's TrackEnd in a vocabulary without PieceEnd): a dead end.
+  bool fillBlocksOnly = false;
 };
 
 class GrammarConstraint final : public Constraint {
