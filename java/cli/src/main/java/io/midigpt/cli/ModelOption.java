@@ -29,6 +29,11 @@ final class ModelOption {
       description = "libtorch threads (default: ${DEFAULT-VALUE}; one is fastest on small CPUs).")
   int threads;
 
+  /** How servers and messages name the loaded model. */
+  String label() {
+    return model.toString();
+  }
+
   InferenceEngine open() {
     return InferenceEngine.fromCheckpoint(model, new ModelOptions(device, threads));
   }
