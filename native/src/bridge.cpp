@@ -10,6 +10,7 @@
 #include "midigpt/attribute_analyzer.hpp"
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
+#include "midigpt/pitch_mask.hpp"
 #include "midigpt/generation_session.hpp"
 #include "midigpt/grammar.hpp"
 #include "midigpt/midi_io.hpp"
@@ -100,6 +101,14 @@ IntArray readMidi(const int8_t* bytes, int64_t length, int32_t resolution) {
 
 ByteArray writeMidi(const int32_t* score, int64_t length) {
   return guarded([&] { return ByteArray(midigpt::writeMidi(scoreOf(score, length))); });
+}
+
+std::string pitchMaskScalesJson() {
+  return guarded([] {
+    nlohmann::json names = nlohmann::json::array();
+    for (std::string_view name : pitchMaskScaleNames()) names.push_back(std::string(name));
+    return names.dump();
+  });
 }
 
 std::string attributeKeysJson() {

@@ -142,11 +142,84 @@ std::map<std::string, int32_t> readLevels(const Json& value, const std::string& 
   return levels;
 }
 
+[[noreturn]] void reject(const std::string& field, const std::string& problem);
+
+/// Keys of the API's newer objects (pitch_mask, its shape) are checked: they have no
+/// reference behaviour to stay compatible with, and a typo would silently change the result.
+void rejectUnknownKeys(const Json& object, const std::string& field,
+                       std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      malformed(field + "." + key, "unknown field");
+    }
+  }
+}
+
+double requiredNumber(const Json& object, const char* key, const std::string& field) {
+  const Json* value = member(object, key);
+  if (value == nullptr) malformed(field + "." + key, "required");
+  return readNumber(*value, field + "." + key);
+}
+
+PitchShape readPitchShape(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  const Json* type = member(value, "type");
+  if (type == nullptr) malformed(field + ".type", "required (uniform or normal)");
+  if (!type->is_string()) wrongType(field + ".type", "a string", *type);
+  PitchShape shape;
+  const std::string kind = type->get<std::string>();
+  if (kind == "uniform") {
+    rejectUnknownKeys(value, field, {"type", "min", "max"});
+    shape.kind = PitchShape::Kind::Uniform;
+    shape.low = requiredNumber(value, "min", field);
+    shape.high = requiredNumber(value, "max", field);
+  } else if (kind == "normal") {
+    rejectUnknownKeys(value, field, {"type", "mean", "std"});
+    shape.kind = PitchShape::Kind::Normal;
+    shape.low = requiredNumber(value, "mean", field);
+    shape.high = requiredNumber(value, "std", field);
+  } else {
+    reject(field + ".type", "unknown shape '" + kind + "' (expected uniform or normal)");
+  }
+  return shape;
+}
+
+/// A hard set's list: present means non-empty (an empty allow-set would allow nothing).
+std::vector<int32_t> readPitchList(const Json& value, const std::string& field) {
+  std::vector<int32_t> list = readIntList(value, field);
+  if (list.empty()) reject(field, "must not be empty");
+  return list;
+}
+
+PitchMask readPitchMask(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"pitches", "scale", "root", "pitch_classes", "shape"});
+  PitchMask mask;
+  if (const Json* v = member(value, "pitches")) {
+    mask.pitches = readPitchList(*v, field + ".pitches");
+  }
+  if (const Json* v = member(value, "pitch_classes")) {
+    mask.pitchClasses = readPitchList(*v, field + ".pitch_classes");
+  }
+  if (const Json* v = member(value, "scale")) {
+    if (!v->is_string()) wrongType(field + ".scale", "a string", *v);
+    mask.scale = v->get<std::string>();
+  }
+  if (const Json* v = member(value, "root")) {
+    if (!mask.scale) reject(field + ".root", "only applies with scale");
+    mask.root = readInt32(*v, field + ".root");
+  }
+  if (const Json* v = member(value, "shape")) mask.shape = readPitchShape(*v, field + ".shape");
+  return mask;
+}
+
 TrackControls readControls(const Json& value, const std::string& field) {
   TrackControls controls;
   for (const auto& [name, setting] : requireObject(value, field).items()) {
     if (name == "time_signature") {
       controls.timeSignature = readInt32(setting, field + "." + name);
+    } else if (name == "pitch_mask" && !setting.is_null()) {
+      controls.pitchMask = readPitchMask(setting, field + "." + name);
     } else {
       controls.unknownKeys.push_back(name);
     }
@@ -267,10 +340,28 @@ PieceControls readPieceControls(const Json& value) {
   return controls;
 }
 
+Json pitchMaskToJson(const PitchMask& mask) {
+  Json json = Json::object();
+  if (!mask.pitches.empty()) json["pitches"] = mask.pitches;
+  if (!mask.pitchClasses.empty()) json["pitch_classes"] = mask.pitchClasses;
+  if (mask.scale) {
+    json["scale"] = *mask.scale;
+    json["root"] = mask.root;
+  }
+  if (mask.shape) {
+    const PitchShape& shape = *mask.shape;
+    json["shape"] = shape.kind == PitchShape::Kind::Uniform
+                        ? Json{{"type", "uniform"}, {"min", shape.low}, {"max", shape.high}}
+                        : Json{{"type", "normal"}, {"mean", shape.low}, {"std", shape.high}};
+  }
+  return json;
+}
+
 // Unknown keys are written with a null value: enough for validation to name them again.
 Json controlsToJson(const TrackControls& controls) {
   Json json = Json::object();
   if (controls.timeSignature) json["time_signature"] = *controls.timeSignature;
+  if (controls.pitchMask) json["pitch_mask"] = pitchMaskToJson(*controls.pitchMask);
   for (const std::string& key : controls.unknownKeys) json[key] = nullptr;
   return json;
 }
@@ -336,11 +427,56 @@ void checkTimeSignatureIndex(const EncoderConfig& config, const std::string& fie
   }
 }
 
-void checkUnknownControls(const TrackControls& controls, const std::string& field) {
+void checkPitchMask(const PitchMask& mask, const std::string& field) {
+  const int hardSets = (mask.pitches.empty() ? 0 : 1) + (mask.pitchClasses.empty() ? 0 : 1) +
+                       (mask.scale ? 1 : 0);
+  if (hardSets > 1) reject(field, "give only one of pitches, scale and pitch_classes");
+  if (hardSets == 0 && !mask.shape) {
+    reject(field, "empty: give pitches, scale, pitch_classes or a shape");
+  }
+  for (size_t i = 0; i < mask.pitches.size(); ++i) {
+    if (mask.pitches[i] < 0 || mask.pitches[i] > 127) {
+      reject(field + ".pitches[" + std::to_string(i) + "]",
+             std::to_string(mask.pitches[i]) + " is outside [0, 127]");
+    }
+  }
+  for (size_t i = 0; i < mask.pitchClasses.size(); ++i) {
+    if (mask.pitchClasses[i] < 0 || mask.pitchClasses[i] > 11) {
+      reject(field + ".pitch_classes[" + std::to_string(i) + "]",
+             std::to_string(mask.pitchClasses[i]) + " is outside [0, 11]");
+    }
+  }
+  if (mask.scale && pitchMaskScale(*mask.scale).empty()) {
+    std::vector<std::string> names(pitchMaskScaleNames().begin(), pitchMaskScaleNames().end());
+    reject(field + ".scale", "unknown scale '" + *mask.scale + "' (known: " + formatNames(names) +
+                                 ")");
+  }
+  if (mask.root < 0 || mask.root > 11) {
+    reject(field + ".root", std::to_string(mask.root) + " is outside [0, 11]");
+  }
+  if (mask.shape) {
+    const PitchShape& shape = *mask.shape;
+    const std::string shapeField = field + ".shape";
+    if (shape.kind == PitchShape::Kind::Uniform) {
+      if (shape.low < 0 || shape.high > 127 || shape.low > shape.high) {
+        reject(shapeField, "needs 0 <= min <= max <= 127");
+      }
+    } else if (shape.low < 0 || shape.low > 127 || !(shape.high > 0)) {
+      reject(shapeField, "needs mean in [0, 127] and std > 0");
+    }
+  }
+  const std::array<float, 128> weights = pitchMaskWeights(mask);
+  if (std::all_of(weights.begin(), weights.end(), [](float w) { return w == 0.0f; })) {
+    reject(field, "allows no pitch");
+  }
+}
+
+void checkControls(const TrackControls& controls, const std::string& field) {
   if (!controls.unknownKeys.empty()) {
     reject(field + "." + controls.unknownKeys.front(),
-           "unsupported control (the only control is time_signature)");
+           "unsupported control (known: time_signature, pitch_mask)");
   }
+  if (controls.pitchMask) checkPitchMask(*controls.pitchMask, field + ".pitch_mask");
 }
 
 /// The bars `bars` names are exactly {k, ..., total-1} for some k: no repeats, no gaps.
@@ -817,7 +953,7 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
     for (const auto& [bar, controls] : prompt.barControls) {
       const std::string barField = field + ".bar_controls." + std::to_string(bar);
       checkOverrideBar(prompt, bar, barCount, barField);
-      checkUnknownControls(controls, barField);
+      checkControls(controls, barField);
       if (!controls.timeSignature) continue;
       const int32_t index = *controls.timeSignature;
       const std::string tsField = barField + ".time_signature";
@@ -842,7 +978,7 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
       }
     }
     // Rule 14.
-    checkUnknownControls(prompt.controls, field + ".controls");
+    checkControls(prompt.controls, field + ".controls");
     if (prompt.controls.timeSignature) {
       checkTimeSignatureIndex(config, field + ".controls.time_signature",
                               *prompt.controls.timeSignature);

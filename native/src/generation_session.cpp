@@ -9,6 +9,7 @@
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
 #include "midigpt/grammar.hpp"
+#include "midigpt/pitch_mask_constraint.hpp"
 
 namespace midigpt {
 namespace {
@@ -104,6 +105,31 @@ class FillOnsetConstraint final : public Constraint {
   int32_t time_ = 0;        // onset of the next note: a block starts at its bar's start
   int32_t lastOnset_ = -1;  // onset of the block's last note, -1 before its first
 };
+
+/// The pitch mask of a target bar: its bar_controls mask, else its track's, else none.
+const PitchMask* pitchMaskOf(const GenerationRequest& request, int32_t track, int32_t bar) {
+  for (const TrackPrompt& prompt : request.tracks) {
+    if (prompt.id != track) continue;
+    const auto barControls = prompt.barControls.find(bar);
+    if (barControls != prompt.barControls.end() && barControls->second.pitchMask) {
+      return &*barControls->second.pitchMask;
+    }
+    return prompt.controls.pitchMask ? &*prompt.controls.pitchMask : nullptr;
+  }
+  return nullptr;
+}
+
+/// The step's target bars in the order the model generates them: infill fill blocks follow
+/// the sorted targets; an autoregressive step continues its agent (lowest target) track.
+std::vector<std::pair<int32_t, int32_t>> generationOrder(const GenerationStep& step) {
+  std::vector<std::pair<int32_t, int32_t>> targets = step.barsToGenerate;
+  std::sort(targets.begin(), targets.end());
+  if (step.autoregressive && !targets.empty()) {
+    const int32_t agent = targets.front().first;
+    std::erase_if(targets, [agent](const auto& target) { return target.first != agent; });
+  }
+  return targets;
+}
 
 }  // namespace
 
@@ -273,6 +299,19 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
   if (inference.densityHardLimit > 0) {
     constraints_->add(std::make_unique<DensityConstraint>(
         vocabulary, inference.densityHardLimit, options_.densityRestartAtFillStart));
+  }
+
+  std::vector<std::optional<PitchMaskConstraint::Weights>> pitchWeights;
+  bool anyPitchMask = false;
+  for (const auto& [track, bar] : generationOrder(patched)) {
+    const PitchMask* mask = pitchMaskOf(request_, track, bar);
+    anyPitchMask = anyPitchMask || mask != nullptr;
+    pitchWeights.push_back(mask ? std::optional(pitchMaskWeights(*mask)) : std::nullopt);
+  }
+  if (anyPitchMask) {
+    constraints_->add(std::make_unique<PitchMaskConstraint>(
+        vocabulary, patched.autoregressive, static_cast<int32_t>(prompt_->tokens().size()),
+        std::move(pitchWeights)));
   }
 
   // Full-AR tracks get no analyzer attributes; what the user asked for is pinned instead.

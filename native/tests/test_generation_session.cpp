@@ -583,3 +583,45 @@ TEST_CASE("bridge: SessionHandle drives a session over wire scores and raw logit
     CHECK(error.code() == ErrorCode::InvalidRequest);
   }
 }
+
+TEST_CASE("pitch masks: a C-major mask never yields a black key; a narrow shape stays near") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("POP909_022.mid", 8);
+  const int32_t track = firstMelodicTrack(input);
+  const auto isBlackKey = [](int32_t pitch) {
+    const int32_t pitchClass = pitch % 12;
+    return pitchClass == 1 || pitchClass == 3 || pitchClass == 6 || pitchClass == 8 ||
+           pitchClass == 10;
+  };
+  struct Case {
+    const char* name;
+    std::vector<int32_t> bars;
+    bool autoregressive;
+  };
+  for (const Case& c :
+       {Case{"infill", {1, 2, 5}, false}, Case{"autoregressive", {5, 6, 7}, true}}) {
+    INFO(c.name);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, c.bars, c.autoregressive)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 3}}}};
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"pitch_mask", {{"scale", "major"}, {"root", 0}}}};
+    // The last bar asks for a narrow gaussian around middle C instead.
+    request["tracks"][static_cast<size_t>(track)]["bar_controls"] = {
+        {std::to_string(c.bars.back()),
+         {{"pitch_mask", {{"pitch_classes", Json::array({0, 2, 4, 5, 7, 9, 11})},
+                          {"shape", {{"type", "normal"}, {"mean", 60}, {"std", 1.0}}}}}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    size_t notes = 0;
+    for (int32_t bar : c.bars) {
+      for (const Note& note : session.result().tracks[static_cast<size_t>(track)]
+                                  .bars[static_cast<size_t>(bar)].notes) {
+        ++notes;
+        CHECK_FALSE(isBlackKey(note.pitch));
+        if (bar == c.bars.back()) CHECK(std::abs(note.pitch - 60) <= 5);
+      }
+    }
+    CHECK(notes > 0);
+  }
+}

@@ -1,6 +1,7 @@
 package io.midigpt.generation;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -9,26 +10,41 @@ import java.util.Set;
  * TrackPrompt.bar_controls}), reference spec §6.2. JSON: an object such as {@code
  * {"time_signature": 2}}; {@code {}} sets nothing.
  *
- * <p>{@code time_signature} is the only control the reference knows. Other keys are kept by name
- * (their values are dropped, and written back as {@code null}) so that the native validator rejects
- * them with a request error naming the key (§6.4 rules 13-14), as it does for a request parsed
- * natively.
+ * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask} comes from
+ * the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
+ * {@code null}) so that the native validator rejects them with a request error naming the key
+ * (§6.4 rules 13-14), as it does for a request parsed natively.
  *
  * @param timeSignature JSON {@code time_signature}: an index into the encoder's {@code
  *     time_signatures}; default unset (empty). Its range is checked by the native validator.
+ * @param pitchMask JSON {@code pitch_mask}: the mask object ({@code {"scale": "major", "root":
+ *     0}}, {@code {"pitches": [...]}}, {@code {"pitch_classes": [...]}}, optionally with a {@code
+ *     "shape"}) as JSON text; the native core reads and validates it, this record only checks that
+ *     it is a JSON object. Default unset.
  * @param unknownKeys every other key of the JSON object, sorted, without repeats; default none.
- *     Never {@code time_signature}.
+ *     Never a known control.
  */
-public record TrackControls(OptionalInt timeSignature, List<String> unknownKeys) {
-  /** The JSON key of the one known control. */
+public record TrackControls(
+    OptionalInt timeSignature, Optional<String> pitchMask, List<String> unknownKeys) {
+  /** The JSON keys of the known controls. */
   public static final String TIME_SIGNATURE = "time_signature";
 
+  public static final String PITCH_MASK = "pitch_mask";
+
   /** No control set: {@code {}}. */
-  public static final TrackControls NONE = new TrackControls(OptionalInt.empty(), List.of());
+  public static final TrackControls NONE =
+      new TrackControls(OptionalInt.empty(), Optional.empty(), List.of());
 
   public TrackControls {
     Values.required(timeSignature, "controls.time_signature");
-    unknownKeys = Values.unknownKeys(unknownKeys, "controls", Set.of(TIME_SIGNATURE));
+    Values.required(pitchMask, "controls.pitch_mask");
+    pitchMask = pitchMask.map(json -> GenerationJson.compactObject(json, "controls.pitch_mask"));
+    unknownKeys = Values.unknownKeys(unknownKeys, "controls", Set.of(TIME_SIGNATURE, PITCH_MASK));
+  }
+
+  /** Controls without a pitch mask. */
+  public TrackControls(OptionalInt timeSignature, List<String> unknownKeys) {
+    this(timeSignature, Optional.empty(), unknownKeys);
   }
 
   /** Locks the time signature to index {@code index} of the encoder's {@code time_signatures}. */
@@ -36,8 +52,13 @@ public record TrackControls(OptionalInt timeSignature, List<String> unknownKeys)
     return new TrackControls(OptionalInt.of(index), List.of());
   }
 
+  /** Restricts the generated pitches; {@code json} is the {@code pitch_mask} object. */
+  public static TrackControls ofPitchMask(String json) {
+    return new TrackControls(OptionalInt.empty(), Optional.of(json), List.of());
+  }
+
   /** True when no control is set and no unknown key is kept. */
   public boolean isEmpty() {
-    return timeSignature.isEmpty() && unknownKeys.isEmpty();
+    return timeSignature.isEmpty() && pitchMask.isEmpty() && unknownKeys.isEmpty();
   }
 }

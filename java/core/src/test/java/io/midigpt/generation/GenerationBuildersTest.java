@@ -159,10 +159,23 @@ class GenerationBuildersTest {
   }
 
   @Test
+  void pitchMasksAreKeptAsCompactJsonObjects() {
+    TrackControls controls = TrackControls.ofPitchMask("{ \"scale\" : \"major\", \"root\": 2 }");
+    assertEquals(Optional.of("{\"scale\":\"major\",\"root\":2}"), controls.pitchMask());
+    assertFalse(controls.isEmpty());
+    assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("[60]"));
+    assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("{\"scale\""));
+    TrackPrompt prompt = TrackPrompt.builder(0).bars(1).controls(controls).build();
+    assertEquals(
+        prompt,
+        GenerationRequest.fromJson(GenerationRequest.of(List.of(prompt)).toJson()).tracks().get(0));
+  }
+
+  @Test
   void unknownControlKeysAreSortedSetsOfNames() {
     TrackControls controls =
-        new TrackControls(OptionalInt.empty(), List.of("remix", "pitch_mask", "remix"));
-    assertEquals(List.of("pitch_mask", "remix"), controls.unknownKeys());
+        new TrackControls(OptionalInt.empty(), List.of("remix", "rhythm_mask", "remix"));
+    assertEquals(List.of("remix", "rhythm_mask"), controls.unknownKeys());
     assertFalse(controls.isEmpty());
     assertTrue(TrackControls.NONE.isEmpty());
     InvalidArgumentException reserved =
@@ -170,6 +183,9 @@ class GenerationBuildersTest {
             InvalidArgumentException.class,
             () -> new TrackControls(OptionalInt.empty(), List.of("time_signature")));
     assertTrue(reserved.getMessage().contains("time_signature"), reserved.getMessage());
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> new TrackControls(OptionalInt.empty(), List.of("pitch_mask")));
     assertThrows(
         InvalidArgumentException.class, () -> PieceControls.builder().unknownKey("genre").build());
     PieceControls piece = PieceControls.builder().unknownKey("mood").microtiming(true).build();

@@ -203,7 +203,9 @@ class GenerationRequestJsonTest {
     assertEquals(Map.of("min_polyphony", 2, "max_polyphony", 3), prompt.attributes());
     assertEquals(
         List.of("max_polyphony", "min_polyphony"), List.copyOf(prompt.attributes().keySet()));
-    assertEquals(new TrackControls(OptionalInt.of(1), List.of("pitch_mask")), prompt.controls());
+    assertEquals(
+        new TrackControls(OptionalInt.of(1), Optional.of("{\"scale\":\"major\"}"), List.of()),
+        prompt.controls());
     assertEquals(Map.of(3, Map.of("tension", 4), -1, Map.of()), prompt.barAttributes());
     assertEquals(List.of(-1, 3), List.copyOf(prompt.barAttributes().keySet()));
     assertEquals(
@@ -222,7 +224,8 @@ class GenerationRequestJsonTest {
     JsonNode writtenPrompt = written.get("tracks").get(0);
     // Unknown control keys keep their name only, as the native toJson writes them.
     assertEquals(
-        tree("{\"time_signature\": 1, \"pitch_mask\": null}"), writtenPrompt.get("controls"));
+        tree("{\"time_signature\": 1, \"pitch_mask\": {\"scale\": \"major\"}}"),
+        writtenPrompt.get("controls"));
     assertEquals(
         tree("{\"3\": {\"tension\": 4}, \"-1\": {}}"), writtenPrompt.get("bar_attributes"));
     assertEquals(

@@ -14,6 +14,11 @@ final class DomainErrors {
 
   private DomainErrors() {}
 
+  /** Whether {@code message} follows the {@code "field: problem"} convention. */
+  static boolean namesField(String message) {
+    return message != null && FIELD_FIRST.matcher(message).matches();
+  }
+
   /**
    * @param status 400 or 422
    * @param fieldPrefix what the domain's field names sit under in the body ({@code request});

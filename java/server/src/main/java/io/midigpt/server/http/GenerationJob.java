@@ -1,5 +1,6 @@
 package io.midigpt.server.http;
 
+import io.midigpt.InvalidArgumentException;
 import io.midigpt.MidigptException;
 import io.midigpt.engine.GenerationResult;
 import io.midigpt.engine.InferenceEngine;
@@ -86,7 +87,11 @@ final class GenerationJob implements AutoCloseable {
       }
     } catch (MidigptException e) {
       sessions.forEach(SamplingSession::close);
-      throw DomainErrors.toApi(422, e.getMessage(), "request");
+      // The native parser reads what the Java one passes through (pitch_mask): its shape errors
+      // name a field and are a 400; any other error here is a rule the request breaks.
+      boolean malformed =
+          e instanceof InvalidArgumentException && DomainErrors.namesField(e.getMessage());
+      throw DomainErrors.toApi(malformed ? 400 : 422, e.getMessage(), "request");
     }
     return new GenerationJob(body.requestId(), baseSeed, sessions, seeds, observer);
   }

@@ -2,6 +2,7 @@ package io.midigpt.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.midigpt.engine.InferenceEngine;
+import io.midigpt.generation.PitchMasks;
 import io.midigpt.tokenizer.AttributeInfo;
 import io.midigpt.tokenizer.TokenDomain;
 
@@ -30,8 +31,8 @@ final class InfoJson {
     capabilities.put("supports_attention_approx", true);
     capabilities.put("supports_attention_skip", true);
     capabilities.put("supports_remove", true);
-    capabilities.put("supports_pitch_mask", false);
-    capabilities.putArray("pitch_mask_scale_presets");
+    capabilities.put("supports_pitch_mask", true);
+    PitchMasks.scalePresets().forEach(capabilities.putArray("pitch_mask_scale_presets")::add);
     capabilities.put("supports_rhythm_mask", false);
     capabilities.putArray("rhythm_mask_grid_units");
     capabilities.put("supports_remix", false);

@@ -111,6 +111,16 @@ class ErrorResponsesTest {
         "unknown attribute");
     refused(body("{\"tracks\": [], \"config\": " + GOOD_CONFIG + "}"), 422, "request.tracks",
         "");
+    String maskedPrompt = "{\"tracks\": [{\"id\": 0, \"bars\": [0], \"controls\": {\"pitch_mask\": %s}}],"
+        + " \"config\": " + GOOD_CONFIG + "}";
+    refused(body(maskedPrompt.formatted("{\"scale\": \"klingon\"}")), 422,
+        "request.tracks[0].controls.pitch_mask.scale", "unknown scale 'klingon'");
+    refused(body(maskedPrompt.formatted("{\"pitches\": [60], \"scale\": \"major\"}")), 422,
+        "request.tracks[0].controls.pitch_mask", "only one of");
+    refused(body(maskedPrompt.formatted("{\"pitches\": \"C\"}")), 400,
+        "request.tracks[0].controls.pitch_mask.pitches", "expected an array");
+    refused(body(maskedPrompt.formatted("[60]")), 400,
+        "request.tracks[0].controls.pitch_mask", "expected an object");
     refused(body(request("{\"num_candidates\": 4}")), 422, "request.config.num_candidates",
         "must be in [1, 3]");
     String fiveTracks = "{\"tracks\": [" + String.join(", ", List.of("{\"bars\": []}",

@@ -168,6 +168,25 @@ class GenerateEndpointTest {
     assertNotNull(reply.header("X-Request-Id"));
   }
 
+  @Test
+  void aMajorScaleMaskNeverYieldsABlackKey() {
+    ObjectNode body = (ObjectNode) Json.tree(body(1, 4, List.of(0, 1, 2, 3), config(13)));
+    ObjectNode prompt = (ObjectNode) body.get("request").get("tracks").get(0);
+    prompt.putObject("controls").putObject("pitch_mask").put("scale", "major").put("root", 0);
+    TestServer.Reply reply = server.post("/generate", body.toString());
+    assertEquals(200, reply.status(), reply.body());
+    Score score = Score.fromJson(reply.json().get("score").toString());
+    assertTrue(score.noteCount() > 0);
+    for (var bar : score.tracks().get(0).bars()) {
+      for (var note : bar.notes()) {
+        assertTrue(Set.of(0, 2, 4, 5, 7, 9, 11).contains(note.pitch() % 12), "pitch " + note.pitch());
+      }
+    }
+    JsonNode presets = server.get("/info").json().get("capabilities").get("pitch_mask_scale_presets");
+    assertEquals(14, presets.size());
+    assertEquals("major", presets.get(1).asText());
+  }
+
   static ObjectNode config(long seed) {
     ObjectNode config = TestServer.JSON.createObjectNode();
     config.put("mask_mode", "attention");
