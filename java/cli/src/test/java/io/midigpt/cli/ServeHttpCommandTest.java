@@ -51,6 +51,15 @@ class ServeHttpCommandTest {
   }
 
   @Test
+  void benchHttpReportsThroughputLatencyAndStatuses() {
+    CliRun run = CliRun.of("bench", "http", "--model", MODEL, "--clients", "3", "--seconds", "2");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("requests/s"), run.out());
+    assertTrue(run.out().matches("(?s).*p50 \\d+ ms, p90 \\d+ ms, p99 \\d+ ms.*"), run.out());
+    assertTrue(run.out().contains("answers by status: {200="), run.out());
+  }
+
+  @Test
   void aBadLogLevelIsAClearError() {
     assertEquals("warn", levelOf("WARNING"));
     try {
