@@ -9,8 +9,7 @@ PitchMaskConstraint::PitchMaskConstraint(Vocabulary vocabulary, bool autoregress
                                          int32_t promptLength,
                                          std::vector<std::optional<Weights>> weights)
     : Constraint(std::move(vocabulary)),
-      autoregressive_(autoregressive),
-      promptLength_(promptLength),
+      targets_(autoregressive, promptLength),
       weights_(std::move(weights)) {
   for (const std::optional<Weights>& bar : weights_) {
     soft_.push_back(bar && std::any_of(bar->begin(), bar->end(),
@@ -18,39 +17,12 @@ PitchMaskConstraint::PitchMaskConstraint(Vocabulary vocabulary, bool autoregress
   }
 }
 
-void PitchMaskConstraint::reset() {
-  seen_ = 0;
-  fillBlocks_ = 0;
-  inFill_ = false;
-  generatedBars_ = 0;
-  leftAgent_ = false;
-}
+void PitchMaskConstraint::reset() { targets_.reset(); }
 
-void PitchMaskConstraint::advance(int32_t token) {
-  const TokenType type = decode(token).first;
-  const bool generated = seen_ >= promptLength_;
-  ++seen_;
-  if (!autoregressive_) {
-    if (type == TokenType::FillInStart) {
-      ++fillBlocks_;
-      inFill_ = true;
-    } else if (type == TokenType::FillInEnd) {
-      inFill_ = false;
-    }
-    return;
-  }
-  if (!generated) return;
-  if (type == TokenType::Bar) ++generatedBars_;
-  if (type == TokenType::Track) leftAgent_ = true;
-}
+void PitchMaskConstraint::advance(int32_t token) { targets_.advance(decode(token).first); }
 
 int32_t PitchMaskConstraint::currentTarget() const {
-  int32_t target = -1;
-  if (!autoregressive_) {
-    if (inFill_) target = fillBlocks_ - 1;
-  } else if (seen_ >= promptLength_ && !leftAgent_) {
-    target = generatedBars_ - 1;
-  }
+  const int32_t target = targets_.current();
   if (target < 0 || static_cast<size_t>(target) >= weights_.size()) return -1;
   return weights_[static_cast<size_t>(target)] ? target : -1;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "midigpt/constraints.hpp"
+#include "midigpt/target_tracker.hpp"
 
 namespace midigpt {
 
@@ -32,15 +33,9 @@ class PitchMaskConstraint final : public Constraint {
   /// The index of the target bar being generated, or -1 outside target bars and mask-less ones.
   int32_t currentTarget() const;
 
-  bool autoregressive_;
-  int32_t promptLength_;
+  TargetTracker targets_;
   std::vector<std::optional<Weights>> weights_;
   std::vector<bool> soft_;  // per target: some allowed weight is not 1
-  int32_t seen_ = 0;        // tokens observed, prompt included
-  int32_t fillBlocks_ = 0;  // infill: FillInStart tokens so far
-  bool inFill_ = false;
-  int32_t generatedBars_ = 0;  // autoregressive: Bar tokens after the prompt
-  bool leftAgent_ = false;     // autoregressive: a Track token after the prompt
 };
 
 }  // namespace midigpt
