@@ -213,6 +213,45 @@ PitchMask readPitchMask(const Json& value, const std::string& field) {
   return mask;
 }
 
+RhythmMask readRhythmMask(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"positions", "grid"});
+  RhythmMask mask;
+  if (const Json* v = member(value, "positions")) {
+    const std::string listField = field + ".positions";
+    if (!v->is_array()) wrongType(listField, "an array of onsets", *v);
+    for (size_t i = 0; i < v->size(); ++i) {
+      const std::string onsetField = listField + "[" + std::to_string(i) + "]";
+      const Json& entry = requireObject((*v)[i], onsetField);
+      rejectUnknownKeys(entry, onsetField, {"pos", "polyphony"});
+      RhythmOnset onset;
+      const Json* pos = member(entry, "pos");
+      if (pos == nullptr) malformed(onsetField + ".pos", "required");
+      onset.pos = readInt32(*pos, onsetField + ".pos");
+      if (const Json* polyphony = member(entry, "polyphony")) {
+        onset.polyphony = readInt32(*polyphony, onsetField + ".polyphony");
+      }
+      mask.positions.push_back(onset);
+    }
+    if (mask.positions.empty()) reject(listField, "must not be empty");
+  }
+  if (const Json* v = member(value, "grid")) {
+    const std::string gridField = field + ".grid";
+    requireObject(*v, gridField);
+    rejectUnknownKeys(*v, gridField, {"unit", "strength"});
+    RhythmGrid grid;
+    const Json* unit = member(*v, "unit");
+    if (unit == nullptr) malformed(gridField + ".unit", "required");
+    if (!unit->is_string()) wrongType(gridField + ".unit", "a string", *unit);
+    grid.unit = unit->get<std::string>();
+    if (const Json* strength = member(*v, "strength")) {
+      grid.strength = readNumber(*strength, gridField + ".strength");
+    }
+    mask.grid = grid;
+  }
+  return mask;
+}
+
 TrackControls readControls(const Json& value, const std::string& field) {
   TrackControls controls;
   for (const auto& [name, setting] : requireObject(value, field).items()) {
@@ -220,6 +259,8 @@ TrackControls readControls(const Json& value, const std::string& field) {
       controls.timeSignature = readInt32(setting, field + "." + name);
     } else if (name == "pitch_mask" && !setting.is_null()) {
       controls.pitchMask = readPitchMask(setting, field + "." + name);
+    } else if (name == "rhythm_mask" && !setting.is_null()) {
+      controls.rhythmMask = readRhythmMask(setting, field + "." + name);
     } else {
       controls.unknownKeys.push_back(name);
     }
@@ -357,11 +398,25 @@ Json pitchMaskToJson(const PitchMask& mask) {
   return json;
 }
 
+Json rhythmMaskToJson(const RhythmMask& mask) {
+  Json json = Json::object();
+  if (!mask.positions.empty()) {
+    Json positions = Json::array();
+    for (const RhythmOnset& onset : mask.positions) {
+      positions.push_back({{"pos", onset.pos}, {"polyphony", onset.polyphony}});
+    }
+    json["positions"] = positions;
+  }
+  if (mask.grid) json["grid"] = {{"unit", mask.grid->unit}, {"strength", mask.grid->strength}};
+  return json;
+}
+
 // Unknown keys are written with a null value: enough for validation to name them again.
 Json controlsToJson(const TrackControls& controls) {
   Json json = Json::object();
   if (controls.timeSignature) json["time_signature"] = *controls.timeSignature;
   if (controls.pitchMask) json["pitch_mask"] = pitchMaskToJson(*controls.pitchMask);
+  if (controls.rhythmMask) json["rhythm_mask"] = rhythmMaskToJson(*controls.rhythmMask);
   for (const std::string& key : controls.unknownKeys) json[key] = nullptr;
   return json;
 }
@@ -471,12 +526,75 @@ void checkPitchMask(const PitchMask& mask, const std::string& field) {
   }
 }
 
-void checkControls(const TrackControls& controls, const std::string& field) {
+/// Where a rhythm mask applies: the bars it covers and what it needs of the config.
+struct RhythmScope {
+  const EncoderConfig& config;
+  const InferenceConfig& inference;
+  const Track& track;
+  std::vector<int32_t> bars;
+};
+
+void checkRhythmMask(const RhythmMask& mask, const std::string& field, const RhythmScope& scope) {
+  if (!mask.positions.empty() && mask.grid) {
+    reject(field, "positions and grid are mutually exclusive");
+  }
+  if (mask.positions.empty() && !mask.grid) reject(field, "empty: give positions or grid");
+  if (mask.grid) {
+    const std::string gridField = field + ".grid";
+    if (std::find(rhythmGridUnits().begin(), rhythmGridUnits().end(), mask.grid->unit) ==
+        rhythmGridUnits().end()) {
+      std::vector<std::string> names(rhythmGridUnits().begin(), rhythmGridUnits().end());
+      reject(gridField + ".unit",
+             "unknown unit '" + mask.grid->unit + "' (known: " + formatNames(names) + ")");
+    }
+    if (rhythmGridTicks(mask.grid->unit, scope.config.resolution) == 0) {
+      reject(gridField + ".unit", "is not a whole number of ticks at the encoder's resolution " +
+                                      std::to_string(scope.config.resolution));
+    }
+    if (!(mask.grid->strength >= 0.0 && mask.grid->strength <= 1.0)) {
+      reject(gridField + ".strength", "must be in [0, 1]");
+    }
+    return;
+  }
+  const std::string listField = field + ".positions";
+  if (scope.inference.tracksPerStep != 1) {
+    reject(listField, "needs config.tracks_per_step 1 (got " +
+                          std::to_string(scope.inference.tracksPerStep) + ")");
+  }
+  if (mask.positions.front().pos != 0) {
+    reject(listField + "[0].pos", "the first onset must be at pos 0");
+  }
+  for (size_t i = 0; i < mask.positions.size(); ++i) {
+    const std::string onsetField = listField + "[" + std::to_string(i) + "]";
+    if (i > 0 && mask.positions[i].pos <= mask.positions[i - 1].pos) {
+      reject(onsetField + ".pos", "onsets must increase");
+    }
+    if (mask.positions[i].polyphony < 1) reject(onsetField + ".polyphony", "must be >= 1");
+  }
+  for (int32_t bar : scope.bars) {
+    if (bar < 0 || static_cast<size_t>(bar) >= scope.track.bars.size()) continue;
+    const Bar& target = scope.track.bars[static_cast<size_t>(bar)];
+    if (target.tsDenominator <= 0) continue;
+    const int32_t ticks =
+        scope.config.resolution * 4 * target.tsNumerator / target.tsDenominator;
+    const int32_t last = mask.positions.back().pos;
+    if (last >= ticks) {
+      reject(listField + "[" + std::to_string(mask.positions.size() - 1) + "].pos",
+             std::to_string(last) + " is past the end of bar " + std::to_string(bar) + " (" +
+                 std::to_string(ticks) + " ticks at the encoder's resolution " +
+                 std::to_string(scope.config.resolution) + ")");
+    }
+  }
+}
+
+void checkControls(const TrackControls& controls, const std::string& field,
+                   const RhythmScope& scope) {
   if (!controls.unknownKeys.empty()) {
     reject(field + "." + controls.unknownKeys.front(),
-           "unsupported control (known: time_signature, pitch_mask)");
+           "unsupported control (known: time_signature, pitch_mask, rhythm_mask)");
   }
   if (controls.pitchMask) checkPitchMask(*controls.pitchMask, field + ".pitch_mask");
+  if (controls.rhythmMask) checkRhythmMask(*controls.rhythmMask, field + ".rhythm_mask", scope);
 }
 
 /// The bars `bars` names are exactly {k, ..., total-1} for some k: no repeats, no gaps.
@@ -953,7 +1071,7 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
     for (const auto& [bar, controls] : prompt.barControls) {
       const std::string barField = field + ".bar_controls." + std::to_string(bar);
       checkOverrideBar(prompt, bar, barCount, barField);
-      checkControls(controls, barField);
+      checkControls(controls, barField, RhythmScope{config, result.request.config, track, {bar}});
       if (!controls.timeSignature) continue;
       const int32_t index = *controls.timeSignature;
       const std::string tsField = barField + ".time_signature";
@@ -978,7 +1096,8 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
       }
     }
     // Rule 14.
-    checkControls(prompt.controls, field + ".controls");
+    checkControls(prompt.controls, field + ".controls",
+                  RhythmScope{config, result.request.config, track, prompt.bars});
     if (prompt.controls.timeSignature) {
       checkTimeSignatureIndex(config, field + ".controls.time_signature",
                               *prompt.controls.timeSignature);

@@ -10,6 +10,7 @@
 #include "midigpt/error.hpp"
 #include "midigpt/grammar.hpp"
 #include "midigpt/pitch_mask_constraint.hpp"
+#include "midigpt/rhythm_mask_constraint.hpp"
 
 namespace midigpt {
 namespace {
@@ -106,15 +107,17 @@ class FillOnsetConstraint final : public Constraint {
   int32_t lastOnset_ = -1;  // onset of the block's last note, -1 before its first
 };
 
-/// The pitch mask of a target bar: its bar_controls mask, else its track's, else none.
-const PitchMask* pitchMaskOf(const GenerationRequest& request, int32_t track, int32_t bar) {
+/// A mask control of a target bar: its bar_controls one, else its track's, else none.
+template <class Mask>
+const Mask* maskOf(const GenerationRequest& request, int32_t track, int32_t bar,
+                   std::optional<Mask> TrackControls::*control) {
   for (const TrackPrompt& prompt : request.tracks) {
     if (prompt.id != track) continue;
     const auto barControls = prompt.barControls.find(bar);
-    if (barControls != prompt.barControls.end() && barControls->second.pitchMask) {
-      return &*barControls->second.pitchMask;
+    if (barControls != prompt.barControls.end() && barControls->second.*control) {
+      return &*(barControls->second.*control);
     }
-    return prompt.controls.pitchMask ? &*prompt.controls.pitchMask : nullptr;
+    return prompt.controls.*control ? &*(prompt.controls.*control) : nullptr;
   }
   return nullptr;
 }
@@ -301,17 +304,34 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
         vocabulary, inference.densityHardLimit, options_.densityRestartAtFillStart));
   }
 
+  // Pitch and rhythm masks, per target bar in the order the model writes them.
   std::vector<std::optional<PitchMaskConstraint::Weights>> pitchWeights;
+  std::vector<std::optional<RhythmPlan>> rhythmPlans;
   bool anyPitchMask = false;
+  bool anyRhythmMask = false;
   for (const auto& [track, bar] : generationOrder(patched)) {
-    const PitchMask* mask = pitchMaskOf(request_, track, bar);
-    anyPitchMask = anyPitchMask || mask != nullptr;
-    pitchWeights.push_back(mask ? std::optional(pitchMaskWeights(*mask)) : std::nullopt);
+    const PitchMask* pitch = maskOf(request_, track, bar, &TrackControls::pitchMask);
+    anyPitchMask = anyPitchMask || pitch != nullptr;
+    pitchWeights.push_back(pitch ? std::optional(pitchMaskWeights(*pitch)) : std::nullopt);
+    const RhythmMask* rhythm = maskOf(request_, track, bar, &TrackControls::rhythmMask);
+    anyRhythmMask = anyRhythmMask || rhythm != nullptr;
+    if (rhythm == nullptr) {
+      rhythmPlans.emplace_back();
+    } else if (rhythm->grid) {
+      rhythmPlans.push_back(RhythmPlan{
+          {}, rhythmGridTicks(rhythm->grid->unit, config.resolution), rhythm->grid->strength});
+    } else {
+      rhythmPlans.push_back(RhythmPlan{rhythm->positions, 0, 0.0});
+    }
   }
+  const auto promptLength = static_cast<int32_t>(prompt_->tokens().size());
   if (anyPitchMask) {
     constraints_->add(std::make_unique<PitchMaskConstraint>(
-        vocabulary, patched.autoregressive, static_cast<int32_t>(prompt_->tokens().size()),
-        std::move(pitchWeights)));
+        vocabulary, patched.autoregressive, promptLength, std::move(pitchWeights)));
+  }
+  if (anyRhythmMask) {
+    constraints_->add(std::make_unique<RhythmMaskConstraint>(
+        vocabulary, patched.autoregressive, promptLength, std::move(rhythmPlans)));
   }
 
   // Full-AR tracks get no analyzer attributes; what the user asked for is pinned instead.

@@ -625,3 +625,50 @@ TEST_CASE("pitch masks: a C-major mask never yields a black key; a narrow shape 
     CHECK(notes > 0);
   }
 }
+
+TEST_CASE("rhythm masks: a hard schedule is reproduced exactly; a full-strength grid holds") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("I_Gotta_Feeling.mid", 8);
+  const int32_t track = firstMelodicTrack(input);
+  // Grid ticks at the encoder resolution (12 per quarter): 0, an eighth, a half.
+  const std::map<int32_t, int32_t> schedule = {{0, 2}, {6, 1}, {24, 3}};
+  struct Case {
+    const char* name;
+    std::vector<int32_t> bars;
+    bool autoregressive;
+  };
+  for (const Case& c :
+       {Case{"infill", {1, 2, 5}, false}, Case{"autoregressive", {5, 6, 7}, true}}) {
+    INFO(c.name);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, c.bars, c.autoregressive)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 4}}}};
+    Json positions = Json::array();
+    for (const auto& [pos, polyphony] : schedule) {
+      positions.push_back({{"pos", pos}, {"polyphony", polyphony}});
+    }
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"rhythm_mask", {{"positions", positions}}}};
+    // The last bar asks for quarter notes only instead.
+    request["tracks"][static_cast<size_t>(track)]["bar_controls"] = {
+        {std::to_string(c.bars.back()),
+         {{"rhythm_mask", {{"grid", {{"unit", "quarter"}, {"strength", 1.0}}}}}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    const int32_t ticksPerGridTick = session.result().resolution / config.resolution;
+    for (int32_t bar : c.bars) {
+      INFO("bar " << bar);
+      std::map<int32_t, int32_t> onsets;
+      for (const Note& note : session.result().tracks[static_cast<size_t>(track)]
+                                  .bars[static_cast<size_t>(bar)].notes) {
+        ++onsets[note.onset / ticksPerGridTick];
+      }
+      if (bar == c.bars.back()) {
+        CHECK_FALSE(onsets.empty());
+        for (const auto& [onset, count] : onsets) CHECK(onset % 12 == 0);
+      } else {
+        CHECK(onsets == schedule);
+      }
+    }
+  }
+}

@@ -157,5 +157,5 @@ public final class MidigptNative {
 
   public static native @StdString String attributeKeysJson();
 
-  public static native @StdString String pitchMaskScalesJson();
+  public static native @StdString String maskPresetsJson();
 }

@@ -243,21 +243,26 @@ final class GenerationJson {
   private static TrackControls readControls(JsonNode value, String field) {
     OptionalInt timeSignature = OptionalInt.empty();
     Optional<String> pitchMask = Optional.empty();
+    Optional<String> rhythmMask = Optional.empty();
     List<String> unknownKeys = new ArrayList<>();
     for (String name : sortedKeys(requireObject(value, field))) {
       JsonNode setting = value.get(name);
       if (name.equals(TrackControls.TIME_SIGNATURE)) {
         timeSignature = OptionalInt.of(readInt32(setting, field + "." + name));
       } else if (name.equals(TrackControls.PITCH_MASK)) {
-        // Read and validated natively; here it only has to be an object.
-        if (!setting.isNull()) {
-          pitchMask = Optional.of(write(requireObject(setting, field + "." + name)));
-        }
+        pitchMask = nativeControl(setting, field + "." + name);
+      } else if (name.equals(TrackControls.RHYTHM_MASK)) {
+        rhythmMask = nativeControl(setting, field + "." + name);
       } else {
         unknownKeys.add(name);
       }
     }
-    return new TrackControls(timeSignature, pitchMask, unknownKeys);
+    return new TrackControls(timeSignature, pitchMask, rhythmMask, unknownKeys);
+  }
+
+  /** A control the native core reads and validates: here it only has to be an object. */
+  private static Optional<String> nativeControl(JsonNode setting, String field) {
+    return setting.isNull() ? Optional.empty() : Optional.of(write(requireObject(setting, field)));
   }
 
   /** {@code json} rewritten compactly, or InvalidArgument when it is not one JSON object. */
@@ -507,6 +512,7 @@ final class GenerationJson {
     ObjectNode json = MAPPER.createObjectNode();
     controls.timeSignature().ifPresent(index -> json.put(TrackControls.TIME_SIGNATURE, index));
     controls.pitchMask().ifPresent(mask -> json.set(TrackControls.PITCH_MASK, tree(mask)));
+    controls.rhythmMask().ifPresent(mask -> json.set(TrackControls.RHYTHM_MASK, tree(mask)));
     controls.unknownKeys().forEach(json::putNull);
     return json;
   }

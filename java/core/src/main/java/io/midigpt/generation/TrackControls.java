@@ -10,8 +10,8 @@ import java.util.Set;
  * TrackPrompt.bar_controls}), reference spec §6.2. JSON: an object such as {@code
  * {"time_signature": 2}}; {@code {}} sets nothing.
  *
- * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask} comes from
- * the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
+ * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask} and {@code
+ * rhythm_mask} come from the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
  * {@code null}) so that the native validator rejects them with a request error naming the key
  * (§6.4 rules 13-14), as it does for a request parsed natively.
  *
@@ -21,30 +21,44 @@ import java.util.Set;
  *     0}}, {@code {"pitches": [...]}}, {@code {"pitch_classes": [...]}}, optionally with a {@code
  *     "shape"}) as JSON text; the native core reads and validates it, this record only checks that
  *     it is a JSON object. Default unset.
+ * @param rhythmMask JSON {@code rhythm_mask}: {@code {"positions": [{"pos": 0, "polyphony": 2},
+ *     ...]}} (an exact onset schedule, in ticks of the encoder's resolution) or {@code {"grid":
+ *     {"unit": "eighth", "strength": 0.8}}}, as JSON text; like {@code pitchMask}, read and
+ *     validated natively. Default unset.
  * @param unknownKeys every other key of the JSON object, sorted, without repeats; default none.
  *     Never a known control.
  */
 public record TrackControls(
-    OptionalInt timeSignature, Optional<String> pitchMask, List<String> unknownKeys) {
+    OptionalInt timeSignature,
+    Optional<String> pitchMask,
+    Optional<String> rhythmMask,
+    List<String> unknownKeys) {
   /** The JSON keys of the known controls. */
   public static final String TIME_SIGNATURE = "time_signature";
 
   public static final String PITCH_MASK = "pitch_mask";
 
+  public static final String RHYTHM_MASK = "rhythm_mask";
+
   /** No control set: {@code {}}. */
   public static final TrackControls NONE =
-      new TrackControls(OptionalInt.empty(), Optional.empty(), List.of());
+      new TrackControls(OptionalInt.empty(), Optional.empty(), Optional.empty(), List.of());
 
   public TrackControls {
     Values.required(timeSignature, "controls.time_signature");
     Values.required(pitchMask, "controls.pitch_mask");
+    Values.required(rhythmMask, "controls.rhythm_mask");
     pitchMask = pitchMask.map(json -> GenerationJson.compactObject(json, "controls.pitch_mask"));
-    unknownKeys = Values.unknownKeys(unknownKeys, "controls", Set.of(TIME_SIGNATURE, PITCH_MASK));
+    rhythmMask =
+        rhythmMask.map(json -> GenerationJson.compactObject(json, "controls.rhythm_mask"));
+    unknownKeys =
+        Values.unknownKeys(
+            unknownKeys, "controls", Set.of(TIME_SIGNATURE, PITCH_MASK, RHYTHM_MASK));
   }
 
-  /** Controls without a pitch mask. */
+  /** Controls without masks. */
   public TrackControls(OptionalInt timeSignature, List<String> unknownKeys) {
-    this(timeSignature, Optional.empty(), unknownKeys);
+    this(timeSignature, Optional.empty(), Optional.empty(), unknownKeys);
   }
 
   /** Locks the time signature to index {@code index} of the encoder's {@code time_signatures}. */
@@ -54,11 +68,19 @@ public record TrackControls(
 
   /** Restricts the generated pitches; {@code json} is the {@code pitch_mask} object. */
   public static TrackControls ofPitchMask(String json) {
-    return new TrackControls(OptionalInt.empty(), Optional.of(json), List.of());
+    return new TrackControls(OptionalInt.empty(), Optional.of(json), Optional.empty(), List.of());
+  }
+
+  /** Restricts where generated notes start; {@code json} is the {@code rhythm_mask} object. */
+  public static TrackControls ofRhythmMask(String json) {
+    return new TrackControls(OptionalInt.empty(), Optional.empty(), Optional.of(json), List.of());
   }
 
   /** True when no control is set and no unknown key is kept. */
   public boolean isEmpty() {
-    return timeSignature.isEmpty() && pitchMask.isEmpty() && unknownKeys.isEmpty();
+    return timeSignature.isEmpty()
+        && pitchMask.isEmpty()
+        && rhythmMask.isEmpty()
+        && unknownKeys.isEmpty();
   }
 }

@@ -165,7 +165,13 @@ class GenerationBuildersTest {
     assertFalse(controls.isEmpty());
     assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("[60]"));
     assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("{\"scale\""));
-    TrackPrompt prompt = TrackPrompt.builder(0).bars(1).controls(controls).build();
+    TrackControls rhythm = TrackControls.ofRhythmMask("{\"grid\": {\"unit\": \"eighth\"}}");
+    assertEquals(Optional.of("{\"grid\":{\"unit\":\"eighth\"}}"), rhythm.rhythmMask());
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> new TrackControls(OptionalInt.empty(), List.of("rhythm_mask")));
+    TrackPrompt prompt =
+        TrackPrompt.builder(0).bars(1).controls(controls).barControls(Map.of(1, rhythm)).build();
     assertEquals(
         prompt,
         GenerationRequest.fromJson(GenerationRequest.of(List.of(prompt)).toJson()).tracks().get(0));
@@ -174,8 +180,8 @@ class GenerationBuildersTest {
   @Test
   void unknownControlKeysAreSortedSetsOfNames() {
     TrackControls controls =
-        new TrackControls(OptionalInt.empty(), List.of("remix", "rhythm_mask", "remix"));
-    assertEquals(List.of("remix", "rhythm_mask"), controls.unknownKeys());
+        new TrackControls(OptionalInt.empty(), List.of("remix", "swing", "remix"));
+    assertEquals(List.of("remix", "swing"), controls.unknownKeys());
     assertFalse(controls.isEmpty());
     assertTrue(TrackControls.NONE.isEmpty());
     InvalidArgumentException reserved =

@@ -204,7 +204,8 @@ class GenerationRequestJsonTest {
     assertEquals(
         List.of("max_polyphony", "min_polyphony"), List.copyOf(prompt.attributes().keySet()));
     assertEquals(
-        new TrackControls(OptionalInt.of(1), Optional.of("{\"scale\":\"major\"}"), List.of()),
+        new TrackControls(
+            OptionalInt.of(1), Optional.of("{\"scale\":\"major\"}"), Optional.empty(), List.of()),
         prompt.controls());
     assertEquals(Map.of(3, Map.of("tension", 4), -1, Map.of()), prompt.barAttributes());
     assertEquals(List.of(-1, 3), List.copyOf(prompt.barAttributes().keySet()));

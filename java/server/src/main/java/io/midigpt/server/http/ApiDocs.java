@@ -1,7 +1,7 @@
 package io.midigpt.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.midigpt.generation.PitchMasks;
+import io.midigpt.generation.MaskPresets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,14 +27,16 @@ final class ApiDocs {
   static ApiDocs load() {
     String version = swaggerUiVersion();
     String page = resource("docs.html").replace("{{swagger-ui}}", "/webjars/swagger-ui/" + version);
-    return new ApiDocs(withScalePresets(resource("openapi.json")), page);
+    return new ApiDocs(withPresets(resource("openapi.json")), page);
   }
 
-  /** The scale names come from the core that applies them, not from a copy in the document. */
-  private static String withScalePresets(String openApi) {
+  /** The preset names come from the core that applies them, not from a copy in the document. */
+  private static String withPresets(String openApi) {
     ObjectNode doc = (ObjectNode) Json.tree(openApi);
     ObjectNode scale = (ObjectNode) doc.at("/components/schemas/PitchMask/properties/scale");
-    PitchMasks.scalePresets().forEach(scale.putArray("enum")::add);
+    MaskPresets.scales().forEach(scale.putArray("enum")::add);
+    ObjectNode unit = (ObjectNode) doc.at("/components/schemas/RhythmGrid/properties/unit");
+    MaskPresets.gridUnits().forEach(unit.putArray("enum")::add);
     return Json.write(doc);
   }
 

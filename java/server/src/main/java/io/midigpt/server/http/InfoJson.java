@@ -2,7 +2,7 @@ package io.midigpt.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.midigpt.engine.InferenceEngine;
-import io.midigpt.generation.PitchMasks;
+import io.midigpt.generation.MaskPresets;
 import io.midigpt.tokenizer.AttributeInfo;
 import io.midigpt.tokenizer.TokenDomain;
 
@@ -32,9 +32,9 @@ final class InfoJson {
     capabilities.put("supports_attention_skip", true);
     capabilities.put("supports_remove", true);
     capabilities.put("supports_pitch_mask", true);
-    PitchMasks.scalePresets().forEach(capabilities.putArray("pitch_mask_scale_presets")::add);
-    capabilities.put("supports_rhythm_mask", false);
-    capabilities.putArray("rhythm_mask_grid_units");
+    MaskPresets.scales().forEach(capabilities.putArray("pitch_mask_scale_presets")::add);
+    capabilities.put("supports_rhythm_mask", true);
+    MaskPresets.gridUnits().forEach(capabilities.putArray("rhythm_mask_grid_units")::add);
     capabilities.put("supports_remix", false);
     capabilities.put("supports_streaming", true);
     capabilities.put("supports_candidates", true);

@@ -121,6 +121,17 @@ class ErrorResponsesTest {
         "request.tracks[0].controls.pitch_mask.pitches", "expected an array");
     refused(body(maskedPrompt.formatted("[60]")), 400,
         "request.tracks[0].controls.pitch_mask", "expected an object");
+    String rhythmPrompt = "{\"tracks\": [{\"id\": 0, \"bars\": [0], \"controls\": {\"rhythm_mask\": %s}}],"
+        + " \"config\": " + GOOD_CONFIG + "}";
+    refused(body(rhythmPrompt.formatted("{\"positions\": [{\"pos\": 6}]}")), 422,
+        "request.tracks[0].controls.rhythm_mask.positions[0].pos", "must be at pos 0");
+    refused(body(rhythmPrompt.formatted(
+        "{\"positions\": [{\"pos\": 0}], \"grid\": {\"unit\": \"half\"}}")), 422,
+        "request.tracks[0].controls.rhythm_mask", "mutually exclusive");
+    refused(body(rhythmPrompt.formatted("{\"grid\": {\"unit\": \"bar\"}}")), 422,
+        "request.tracks[0].controls.rhythm_mask.grid.unit", "unknown unit");
+    refused(body(rhythmPrompt.formatted("{\"positions\": [{\"polyphony\": 1}]}")), 400,
+        "request.tracks[0].controls.rhythm_mask.positions[0].pos", "required");
     refused(body(request("{\"num_candidates\": 4}")), 422, "request.config.num_candidates",
         "must be in [1, 3]");
     String fiveTracks = "{\"tracks\": [" + String.join(", ", List.of("{\"bars\": []}",

@@ -187,6 +187,27 @@ class GenerateEndpointTest {
     assertEquals("major", presets.get(1).asText());
   }
 
+  @Test
+  void aHardRhythmScheduleIsReproducedExactly() {
+    ObjectNode body = (ObjectNode) Json.tree(body(1, 4, List.of(0, 1, 2, 3), config(17)));
+    ((ObjectNode) body.get("request").get("config")).put("density_hard_limit", 0);
+    ObjectNode prompt = (ObjectNode) body.get("request").get("tracks").get(0);
+    ArrayNode positions = prompt.putObject("controls").putObject("rhythm_mask").putArray("positions");
+    positions.addObject().put("pos", 0).put("polyphony", 2);
+    positions.addObject().put("pos", 12).put("polyphony", 1);
+    positions.addObject().put("pos", 30).put("polyphony", 1);
+    TestServer.Reply reply = server.post("/generate", body.toString());
+    assertEquals(200, reply.status(), reply.body());
+    Score score = Score.fromJson(reply.json().get("score").toString());
+    int perGridTick = score.resolution() / engine.tokenizer().resolution();
+    for (var bar : score.tracks().get(0).bars()) {
+      List<Integer> onsets = bar.notes().stream().map(n -> n.onset() / perGridTick).sorted().toList();
+      assertEquals(List.of(0, 0, 12, 30), onsets);
+    }
+    JsonNode units = server.get("/info").json().get("capabilities").get("rhythm_mask_grid_units");
+    assertEquals("whole", units.get(0).asText());
+  }
+
   static ObjectNode config(long seed) {
     ObjectNode config = TestServer.JSON.createObjectNode();
     config.put("mask_mode", "attention");
