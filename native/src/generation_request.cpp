@@ -252,6 +252,21 @@ RhythmMask readRhythmMask(const Json& value, const std::string& field) {
   return mask;
 }
 
+Remix readRemix(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"amount", "mode"});
+  Remix remix;
+  remix.amount = requiredNumber(value, "amount", field);
+  if (const Json* mode = member(value, "mode")) {
+    if (!mode->is_string()) wrongType(field + ".mode", "a string", *mode);
+    const std::string name = mode->get<std::string>();
+    const std::optional<RemixMode> parsed = parseRemixMode(name);
+    if (!parsed) reject(field + ".mode", "unknown mode '" + name + "' (expected pitch or full)");
+    remix.mode = *parsed;
+  }
+  return remix;
+}
+
 TrackControls readControls(const Json& value, const std::string& field) {
   TrackControls controls;
   for (const auto& [name, setting] : requireObject(value, field).items()) {
@@ -261,6 +276,8 @@ TrackControls readControls(const Json& value, const std::string& field) {
       controls.pitchMask = readPitchMask(setting, field + "." + name);
     } else if (name == "rhythm_mask" && !setting.is_null()) {
       controls.rhythmMask = readRhythmMask(setting, field + "." + name);
+    } else if (name == "remix" && !setting.is_null()) {
+      controls.remix = readRemix(setting, field + "." + name);
     } else {
       controls.unknownKeys.push_back(name);
     }
@@ -417,6 +434,10 @@ Json controlsToJson(const TrackControls& controls) {
   if (controls.timeSignature) json["time_signature"] = *controls.timeSignature;
   if (controls.pitchMask) json["pitch_mask"] = pitchMaskToJson(*controls.pitchMask);
   if (controls.rhythmMask) json["rhythm_mask"] = rhythmMaskToJson(*controls.rhythmMask);
+  if (controls.remix) {
+    json["remix"] = {{"amount", controls.remix->amount},
+                     {"mode", std::string(remixModeName(controls.remix->mode))}};
+  }
   for (const std::string& key : controls.unknownKeys) json[key] = nullptr;
   return json;
 }
@@ -587,14 +608,42 @@ void checkRhythmMask(const RhythmMask& mask, const std::string& field, const Rhy
   }
 }
 
+void checkRemix(const Remix& remix, const std::string& field, const RhythmScope& scope) {
+  if (!(remix.amount >= 0.0 && remix.amount <= 1.0)) {
+    reject(field + ".amount", "must be in [0, 1]");
+  }
+  if (scope.inference.tracksPerStep != 1) {
+    reject(field, "needs config.tracks_per_step 1 (got " +
+                      std::to_string(scope.inference.tracksPerStep) + ")");
+  }
+  for (int32_t bar : scope.bars) {
+    if (bar < 0 || static_cast<size_t>(bar) >= scope.track.bars.size()) continue;
+    if (scope.track.bars[static_cast<size_t>(bar)].notes.empty()) {
+      reject(field, "bar " + std::to_string(bar) + " has no notes to remix");
+    }
+  }
+}
+
 void checkControls(const TrackControls& controls, const std::string& field,
                    const RhythmScope& scope) {
   if (!controls.unknownKeys.empty()) {
     reject(field + "." + controls.unknownKeys.front(),
-           "unsupported control (known: time_signature, pitch_mask, rhythm_mask)");
+           "unsupported control (known: time_signature, pitch_mask, rhythm_mask, remix)");
   }
   if (controls.pitchMask) checkPitchMask(*controls.pitchMask, field + ".pitch_mask");
   if (controls.rhythmMask) checkRhythmMask(*controls.rhythmMask, field + ".rhythm_mask", scope);
+  if (controls.remix) checkRemix(*controls.remix, field + ".remix", scope);
+}
+
+/// A track's bars are either remixed (their rhythm kept) or rhythm-masked, not both.
+void checkRemixExclusive(const TrackPrompt& prompt, const std::string& field) {
+  bool remix = prompt.controls.remix.has_value();
+  bool rhythm = prompt.controls.rhythmMask.has_value();
+  for (const auto& [bar, controls] : prompt.barControls) {
+    remix = remix || controls.remix.has_value();
+    rhythm = rhythm || controls.rhythmMask.has_value();
+  }
+  if (remix && rhythm) reject(field, "remix and rhythm_mask exclude each other on a track");
 }
 
 /// The bars `bars` names are exactly {k, ..., total-1} for some k: no repeats, no gaps.
@@ -1098,6 +1147,7 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
     // Rule 14.
     checkControls(prompt.controls, field + ".controls",
                   RhythmScope{config, result.request.config, track, prompt.bars});
+    checkRemixExclusive(prompt, field);
     if (prompt.controls.timeSignature) {
       checkTimeSignatureIndex(config, field + ".controls.time_signature",
                               *prompt.controls.timeSignature);

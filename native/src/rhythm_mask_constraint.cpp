@@ -70,27 +70,28 @@ void RhythmMaskConstraint::restrict(std::span<uint8_t> allowed) const {
 }
 
 /// The schedule's one path: at each scheduled onset exactly its polyphony of notes (and their
-/// lead-in tokens), then the next scheduled onset, and the bar ends after the last one.
+/// lead-in tokens), then the next scheduled onset, and the bar ends after the last one. A
+/// schedule that does not start at 0 (a remixed bar's) first moves to its first onset.
 void RhythmMaskConstraint::restrictSchedule(const RhythmPlan& plan,
                                             std::span<uint8_t> allowed) const {
   const std::vector<RhythmOnset>& positions = plan.positions;
   const bool scheduled = onset_ >= 0;
   const bool moreNotesHere =
       scheduled && notes_ < positions[static_cast<size_t>(onset_)].polyphony;
-  const bool onsetDone = scheduled && !moreNotesHere;
+  const bool mayMove = scheduled ? !moreNotesHere : notes_ == 0;
   if (!moreNotesHere) {
     for (TokenType type : {TokenType::NoteOnset, TokenType::VelocityLevel,
                            TokenType::DeltaDirection, TokenType::Delta}) {
       forbidType(allowed, type);
     }
   }
-  const size_t next = static_cast<size_t>(onset_) + 1;
-  if (onsetDone && next < positions.size()) {
+  const size_t next = static_cast<size_t>(onset_ + 1);
+  if (mayMove && next < positions.size()) {
     forbidAllValuesBut(allowed, TokenType::TimeAbsolutePos, positions[next].pos);
   } else {
     forbidType(allowed, TokenType::TimeAbsolutePos);
   }
-  if (!(onsetDone && next == positions.size())) {
+  if (!(scheduled && mayMove && next == positions.size())) {
     forbidType(allowed, TokenType::BarEnd);
     forbidType(allowed, TokenType::FillInEnd);
   }

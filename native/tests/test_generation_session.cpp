@@ -672,3 +672,58 @@ TEST_CASE("rhythm masks: a hard schedule is reproduced exactly; a full-strength 
     }
   }
 }
+
+TEST_CASE("remix: amount 0 reproduces the original notes; amount 1 keeps rhythm and durations") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Tokenizer tokenizer(config);
+  const Score input = midiScore("I_Gotta_Feeling.mid", 8);
+  // The melodic track with the most notes, and three of its bars with notes to vary.
+  int32_t track = -1;
+  size_t most = 0;
+  for (size_t t = 0; t < input.tracks.size(); ++t) {
+    size_t notes = 0;
+    for (const Bar& bar : input.tracks[t].bars) notes += bar.notes.size();
+    if (input.tracks[t].type == TrackType::Melodic && notes > most) {
+      most = notes;
+      track = static_cast<int32_t>(t);
+    }
+  }
+  REQUIRE(track >= 0);
+  std::vector<int32_t> bars;
+  for (int32_t bar = 0; bar < 8 && bars.size() < 3; ++bar) {
+    if (!input.tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)].notes.empty()) {
+      bars.push_back(bar);
+    }
+  }
+  REQUIRE(bars.size() == 3);
+  const Score original = tokenizer.normalizeOutput(tokenizer.normalizeInput(input));
+  const int32_t longest =
+      config.vocabulary.domainSize(TokenType::NoteDuration) *
+      (original.resolution / config.resolution);
+  // (onset, pitch, duration as the encoder keeps it) of every note, sorted; velocity is free.
+  const auto shapes = [&](const Score& score, int32_t bar, bool withPitch) {
+    std::vector<std::vector<int32_t>> notes;
+    for (const Note& note :
+         score.tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)].notes) {
+      notes.push_back({note.onset, withPitch ? note.pitch : 0, std::min(note.duration, longest)});
+    }
+    std::sort(notes.begin(), notes.end());
+    return notes;
+  };
+  for (double amount : {0.0, 1.0}) {
+    INFO("amount " << amount);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, bars, false)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 6}}}};
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"remix", {{"amount", amount}, {"mode", "pitch"}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    for (int32_t bar : bars) {
+      INFO("bar " << bar);
+      REQUIRE_FALSE(shapes(original, bar, true).empty());
+      // Rhythm and durations always stay; pitches only at amount 0.
+      CHECK(shapes(session.result(), bar, amount == 0.0) == shapes(original, bar, amount == 0.0));
+    }
+  }
+}

@@ -422,7 +422,7 @@ TEST_CASE("request JSON: defaults, round trip and malformed input") {
     "tracks": [{"id": 1, "bars": [2, 3], "autoregressive": true, "mask_bars": [0],
                 "attributes": {"min_polyphony": 2}, "controls": {"time_signature": 8},
                 "bar_attributes": {"3": {"bar_note_density": 4}},
-                "bar_controls": {"2": {"time_signature": 8, "remix": {"amount": 1}}},
+                "bar_controls": {"2": {"time_signature": 8, "swing": {"amount": 1}}},
                 "unknown_key": 1}],
     "config": {"temperature": 0.9, "seed": 12, "model_dim": null, "mask_mode": "attention_skip",
                "top_p": 0.95, "num_candidates": 4},
@@ -434,7 +434,7 @@ TEST_CASE("request JSON: defaults, round trip and malformed input") {
   CHECK(prompt.controls.timeSignature == 8);
   CHECK(prompt.barAttributes.at(3).at("bar_note_density") == 4);
   CHECK(prompt.barControls.at(2).timeSignature == 8);
-  CHECK(prompt.barControls.at(2).unknownKeys == std::vector<std::string>{"remix"});
+  CHECK(prompt.barControls.at(2).unknownKeys == std::vector<std::string>{"swing"});
   CHECK(full.config.temperature == 0.9);
   CHECK(full.config.seed == 12);
   CHECK(full.config.modelDim == 0);
@@ -777,7 +777,7 @@ TEST_CASE("validation rules 13-15: controls and what is generated") {
                  "apply to bars listed in bars)");
   expectRejected([](auto& r) { r.tracks[0].barControls[2].unknownKeys = {"swing"}; },
                  "tracks[0].bar_controls.2.swing: unsupported control (known: "
-                 "time_signature, pitch_mask, rhythm_mask)");
+                 "time_signature, pitch_mask, rhythm_mask, remix)");
   expectRejected([](auto& r) { r.tracks[0].barControls[2].timeSignature = 36; },
                  "tracks[0].bar_controls.2.time_signature: index 36 is outside the encoder's 36 "
                  "time signatures");
@@ -798,9 +798,9 @@ TEST_CASE("validation rules 13-15: controls and what is generated") {
         return r;
       }(),
       smallScore(), yellow()));
-  expectRejected([](auto& r) { r.tracks[1].controls.unknownKeys = {"remix"}; },
-                 "tracks[1].controls.remix: unsupported control (known: time_signature, "
-                 "pitch_mask, rhythm_mask)");
+  expectRejected([](auto& r) { r.tracks[1].controls.unknownKeys = {"mood"}; },
+                 "tracks[1].controls.mood: unsupported control (known: time_signature, "
+                 "pitch_mask, rhythm_mask, remix)");
   expectRejected([](auto& r) { r.tracks[1].controls.timeSignature = -1; },
                  "tracks[1].controls.time_signature: index -1 is outside the encoder's 36 time "
                  "signatures");

@@ -244,6 +244,7 @@ final class GenerationJson {
     OptionalInt timeSignature = OptionalInt.empty();
     Optional<String> pitchMask = Optional.empty();
     Optional<String> rhythmMask = Optional.empty();
+    Optional<String> remix = Optional.empty();
     List<String> unknownKeys = new ArrayList<>();
     for (String name : sortedKeys(requireObject(value, field))) {
       JsonNode setting = value.get(name);
@@ -253,11 +254,13 @@ final class GenerationJson {
         pitchMask = nativeControl(setting, field + "." + name);
       } else if (name.equals(TrackControls.RHYTHM_MASK)) {
         rhythmMask = nativeControl(setting, field + "." + name);
+      } else if (name.equals(TrackControls.REMIX)) {
+        remix = nativeControl(setting, field + "." + name);
       } else {
         unknownKeys.add(name);
       }
     }
-    return new TrackControls(timeSignature, pitchMask, rhythmMask, unknownKeys);
+    return new TrackControls(timeSignature, pitchMask, rhythmMask, remix, unknownKeys);
   }
 
   /** A control the native core reads and validates: here it only has to be an object. */
@@ -513,6 +516,7 @@ final class GenerationJson {
     controls.timeSignature().ifPresent(index -> json.put(TrackControls.TIME_SIGNATURE, index));
     controls.pitchMask().ifPresent(mask -> json.set(TrackControls.PITCH_MASK, tree(mask)));
     controls.rhythmMask().ifPresent(mask -> json.set(TrackControls.RHYTHM_MASK, tree(mask)));
+    controls.remix().ifPresent(remix -> json.set(TrackControls.REMIX, tree(remix)));
     controls.unknownKeys().forEach(json::putNull);
     return json;
   }

@@ -10,8 +10,8 @@ import java.util.Set;
  * TrackPrompt.bar_controls}), reference spec §6.2. JSON: an object such as {@code
  * {"time_signature": 2}}; {@code {}} sets nothing.
  *
- * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask} and {@code
- * rhythm_mask} come from the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
+ * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask}, {@code
+ * rhythm_mask} and {@code remix} come from the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
  * {@code null}) so that the native validator rejects them with a request error naming the key
  * (§6.4 rules 13-14), as it does for a request parsed natively.
  *
@@ -25,6 +25,9 @@ import java.util.Set;
  *     ...]}} (an exact onset schedule, in ticks of the encoder's resolution) or {@code {"grid":
  *     {"unit": "eighth", "strength": 0.8}}}, as JSON text; like {@code pitchMask}, read and
  *     validated natively. Default unset.
+ * @param remix JSON {@code remix}: {@code {"amount": 0.3, "mode": "pitch"|"full"}}, regenerate the
+ *     bars as a variation of their notes (onsets kept; that fraction of pitches, or of pitches and
+ *     durations, resampled), as JSON text read and validated natively. Default unset.
  * @param unknownKeys every other key of the JSON object, sorted, without repeats; default none.
  *     Never a known control.
  */
@@ -32,6 +35,7 @@ public record TrackControls(
     OptionalInt timeSignature,
     Optional<String> pitchMask,
     Optional<String> rhythmMask,
+    Optional<String> remix,
     List<String> unknownKeys) {
   /** The JSON keys of the known controls. */
   public static final String TIME_SIGNATURE = "time_signature";
@@ -40,25 +44,30 @@ public record TrackControls(
 
   public static final String RHYTHM_MASK = "rhythm_mask";
 
+  public static final String REMIX = "remix";
+
   /** No control set: {@code {}}. */
   public static final TrackControls NONE =
-      new TrackControls(OptionalInt.empty(), Optional.empty(), Optional.empty(), List.of());
+      new TrackControls(
+          OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
 
   public TrackControls {
     Values.required(timeSignature, "controls.time_signature");
     Values.required(pitchMask, "controls.pitch_mask");
     Values.required(rhythmMask, "controls.rhythm_mask");
     pitchMask = pitchMask.map(json -> GenerationJson.compactObject(json, "controls.pitch_mask"));
+    Values.required(remix, "controls.remix");
     rhythmMask =
         rhythmMask.map(json -> GenerationJson.compactObject(json, "controls.rhythm_mask"));
+    remix = remix.map(json -> GenerationJson.compactObject(json, "controls.remix"));
     unknownKeys =
         Values.unknownKeys(
-            unknownKeys, "controls", Set.of(TIME_SIGNATURE, PITCH_MASK, RHYTHM_MASK));
+            unknownKeys, "controls", Set.of(TIME_SIGNATURE, PITCH_MASK, RHYTHM_MASK, REMIX));
   }
 
-  /** Controls without masks. */
+  /** Controls without masks or remix. */
   public TrackControls(OptionalInt timeSignature, List<String> unknownKeys) {
-    this(timeSignature, Optional.empty(), Optional.empty(), unknownKeys);
+    this(timeSignature, Optional.empty(), Optional.empty(), Optional.empty(), unknownKeys);
   }
 
   /** Locks the time signature to index {@code index} of the encoder's {@code time_signatures}. */
@@ -68,12 +77,22 @@ public record TrackControls(
 
   /** Restricts the generated pitches; {@code json} is the {@code pitch_mask} object. */
   public static TrackControls ofPitchMask(String json) {
-    return new TrackControls(OptionalInt.empty(), Optional.of(json), Optional.empty(), List.of());
+    return NONE.withNative(Optional.of(json), Optional.empty(), Optional.empty());
   }
 
   /** Restricts where generated notes start; {@code json} is the {@code rhythm_mask} object. */
   public static TrackControls ofRhythmMask(String json) {
-    return new TrackControls(OptionalInt.empty(), Optional.empty(), Optional.of(json), List.of());
+    return NONE.withNative(Optional.empty(), Optional.of(json), Optional.empty());
+  }
+
+  /** Regenerates the bars as a variation of their notes; {@code json} is the {@code remix}. */
+  public static TrackControls ofRemix(String json) {
+    return NONE.withNative(Optional.empty(), Optional.empty(), Optional.of(json));
+  }
+
+  private TrackControls withNative(
+      Optional<String> pitchMask, Optional<String> rhythmMask, Optional<String> remix) {
+    return new TrackControls(timeSignature, pitchMask, rhythmMask, remix, unknownKeys);
   }
 
   /** True when no control is set and no unknown key is kept. */
@@ -81,6 +100,7 @@ public record TrackControls(
     return timeSignature.isEmpty()
         && pitchMask.isEmpty()
         && rhythmMask.isEmpty()
+        && remix.isEmpty()
         && unknownKeys.isEmpty();
   }
 }

@@ -170,8 +170,11 @@ class GenerationBuildersTest {
     assertThrows(
         InvalidArgumentException.class,
         () -> new TrackControls(OptionalInt.empty(), List.of("rhythm_mask")));
+    TrackControls remix = TrackControls.ofRemix("{\"amount\": 0.5}");
+    assertEquals(Optional.of("{\"amount\":0.5}"), remix.remix());
     TrackPrompt prompt =
-        TrackPrompt.builder(0).bars(1).controls(controls).barControls(Map.of(1, rhythm)).build();
+        TrackPrompt.builder(0).bars(1, 2).controls(controls)
+            .barControls(Map.of(1, rhythm, 2, remix)).build();
     assertEquals(
         prompt,
         GenerationRequest.fromJson(GenerationRequest.of(List.of(prompt)).toJson()).tracks().get(0));
@@ -180,8 +183,8 @@ class GenerationBuildersTest {
   @Test
   void unknownControlKeysAreSortedSetsOfNames() {
     TrackControls controls =
-        new TrackControls(OptionalInt.empty(), List.of("remix", "swing", "remix"));
-    assertEquals(List.of("remix", "swing"), controls.unknownKeys());
+        new TrackControls(OptionalInt.empty(), List.of("mood", "swing", "mood"));
+    assertEquals(List.of("mood", "swing"), controls.unknownKeys());
     assertFalse(controls.isEmpty());
     assertTrue(TrackControls.NONE.isEmpty());
     InvalidArgumentException reserved =

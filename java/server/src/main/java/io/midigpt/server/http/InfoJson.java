@@ -7,8 +7,7 @@ import io.midigpt.tokenizer.AttributeInfo;
 import io.midigpt.tokenizer.TokenDomain;
 
 /**
- * {@code GET /info}: what the loaded checkpoint lets a client control (http-api.md). Capabilities
- * this server does not implement yet are reported false, so that clients hide those controls.
+ * {@code GET /info}: what the loaded checkpoint lets a client control (http-api.md).
  */
 final class InfoJson {
   private InfoJson() {}
@@ -35,7 +34,7 @@ final class InfoJson {
     MaskPresets.scales().forEach(capabilities.putArray("pitch_mask_scale_presets")::add);
     capabilities.put("supports_rhythm_mask", true);
     MaskPresets.gridUnits().forEach(capabilities.putArray("rhythm_mask_grid_units")::add);
-    capabilities.put("supports_remix", false);
+    capabilities.put("supports_remix", true);
     capabilities.put("supports_streaming", true);
     capabilities.put("supports_candidates", true);
     info.put("resolution", engine.tokenizer().resolution());

@@ -132,6 +132,12 @@ class ErrorResponsesTest {
         "request.tracks[0].controls.rhythm_mask.grid.unit", "unknown unit");
     refused(body(rhythmPrompt.formatted("{\"positions\": [{\"polyphony\": 1}]}")), 400,
         "request.tracks[0].controls.rhythm_mask.positions[0].pos", "required");
+    refused(body(rhythmPrompt.replace("rhythm_mask", "remix").formatted("{\"amount\": 0.5}")), 422,
+        "request.tracks[0].controls.remix", "has no notes to remix");
+    refused(body(rhythmPrompt.replace("rhythm_mask", "remix").formatted("{\"amount\": 2}")), 422,
+        "request.tracks[0].controls.remix.amount", "must be in [0, 1]");
+    refused(body(rhythmPrompt.replace("rhythm_mask", "remix").formatted("{\"mode\": \"full\"}")),
+        400, "request.tracks[0].controls.remix.amount", "required");
     refused(body(request("{\"num_candidates\": 4}")), 422, "request.config.num_candidates",
         "must be in [1, 3]");
     String fiveTracks = "{\"tracks\": [" + String.join(", ", List.of("{\"bars\": []}",

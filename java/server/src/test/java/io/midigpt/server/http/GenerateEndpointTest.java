@@ -101,6 +101,11 @@ class GenerateEndpointTest {
     }
   }
 
+  private static List<Integer> pitches(Score score, int track, int bar) {
+    return score.tracks().get(track).bars().get(bar).notes().stream()
+        .map(note -> note.pitch()).sorted().toList();
+  }
+
   private static List<String> notes(Score score, int track, int bar, int scale) {
     List<String> notes = new ArrayList<>();
     for (var note : score.tracks().get(track).bars().get(bar).notes()) {
@@ -206,6 +211,49 @@ class GenerateEndpointTest {
     }
     JsonNode units = server.get("/info").json().get("capabilities").get("rhythm_mask_grid_units");
     assertEquals("whole", units.get(0).asText());
+  }
+
+  @Test
+  void remixAtAmountZeroGivesBackTheNotes() {
+    Score song = Score.read(TestServer.SHARED.resolve("midi/d6caebd1964d9e4a3c5ea59525230e2a.mid"))
+        .window(0, 4);
+    int track = 0;
+    for (int t = 0; t < song.tracks().size(); t++) {
+      if (!song.tracks().get(t).isDrum()
+          && song.tracks().get(t).noteCount() > song.tracks().get(track).noteCount()) {
+        track = t;
+      }
+    }
+    List<Integer> bars = new ArrayList<>();
+    for (int b = 0; b < 4; b++) {
+      if (!song.tracks().get(track).bars().get(b).notes().isEmpty()) {
+        bars.add(b);
+      }
+    }
+    ObjectNode body = TestServer.JSON.createObjectNode();
+    body.set("score", Json.tree(song.toJson()));
+    ArrayNode prompts = body.putObject("request").putArray("tracks");
+    for (int t = 0; t < song.tracks().size(); t++) {
+      ObjectNode prompt = prompts.addObject().put("id", t);
+      if (t != track) {
+        prompt.put("ignore", true).putArray("bars");
+        continue;
+      }
+      prompt.set("bars", TestServer.JSON.valueToTree(bars));
+      prompt.putObject("controls").putObject("remix").put("amount", 0.0).put("mode", "full");
+    }
+    ObjectNode config = config(19);
+    config.put("density_hard_limit", 0);
+    ((ObjectNode) body.get("request")).set("config", config);
+    TestServer.Reply reply = server.post("/generate", body.toString());
+    assertEquals(200, reply.status(), reply.body());
+    Score after = Score.fromJson(reply.json().get("score").toString());
+    // The same pitches; onsets come back quantised to the model's grid (the native suite checks
+    // the schedule there exactly).
+    for (int bar : bars) {
+      assertEquals(pitches(song, track, bar), pitches(after, track, bar), "bar " + bar);
+    }
+    assertTrue(server.get("/info").json().get("capabilities").get("supports_remix").asBoolean());
   }
 
   static ObjectNode config(long seed) {
