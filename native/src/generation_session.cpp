@@ -331,7 +331,9 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
     if (remix != nullptr) {
       // A remix keeps the bar's onset schedule: a rhythm mask made from its notes.
       if (!gridInput) gridInput = tokenizer_.normalizeInput(input_);
-      const int64_t seed = inference.seed < 0 ? -1 : inference.seed + 7919 * static_cast<int64_t>(stepIndex_);
+      // Which values a remix keeps is drawn once per step, from the request's seed.
+      const int64_t seed =
+          inference.seed < 0 ? -1 : inference.seed + 7919 * static_cast<int64_t>(stepIndex_);
       std::vector<RemixNote> notes =
           remixNotes(gridInput->tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)],
                      *remix, vocabulary.domainSize(TokenType::NoteDuration), seed);

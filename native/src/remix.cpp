@@ -48,7 +48,8 @@ std::vector<RemixNote> remixNotes(const Bar& gridBar, const Remix& remix, int32_
   std::stable_sort(notes.begin(), notes.end(),
                    [](const RemixNote& a, const RemixNote& b) { return a.onset < b.onset; });
   Rng rng(seed >= 0 ? static_cast<uint64_t>(seed) : std::random_device{}());
-  const auto count = static_cast<size_t>(std::lround(remix.amount * static_cast<double>(notes.size())));
+  const auto count =
+      static_cast<size_t>(std::lround(remix.amount * static_cast<double>(notes.size())));
   const std::vector<bool> pitches = chosen(notes.size(), count, rng);
   std::vector<bool> durations(notes.size(), false);
   if (remix.mode == RemixMode::Full) durations = chosen(notes.size(), count, rng);

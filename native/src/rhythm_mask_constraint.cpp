@@ -31,8 +31,9 @@ void RhythmMaskConstraint::advance(int32_t token) {
   const auto scheduleIndex = [this](int32_t time) {
     const RhythmPlan* plan = currentPlan();
     if (plan == nullptr) return -1;
-    const auto found = std::find_if(plan->positions.begin(), plan->positions.end(),
-                                     [time](const RhythmOnset& onset) { return onset.pos == time; });
+    const auto found =
+        std::find_if(plan->positions.begin(), plan->positions.end(),
+                     [time](const RhythmOnset& onset) { return onset.pos == time; });
     return found == plan->positions.end() ? -1
                                           : static_cast<int32_t>(found - plan->positions.begin());
   };

@@ -11,9 +11,10 @@ import java.util.Set;
  * {"time_signature": 2}}; {@code {}} sets nothing.
  *
  * <p>{@code time_signature} is the only control the reference knows; {@code pitch_mask}, {@code
- * rhythm_mask} and {@code remix} come from the extended HTTP API. Other keys are kept by name (their values are dropped, and written back as
- * {@code null}) so that the native validator rejects them with a request error naming the key
- * (§6.4 rules 13-14), as it does for a request parsed natively.
+ * rhythm_mask} and {@code remix} come from the extended HTTP API. Other keys are kept by name
+ * (their values are dropped, and written back as {@code null}) so that the native validator
+ * rejects them with a request error naming the key (§6.4 rules 13-14), as it does for a request
+ * parsed natively.
  *
  * @param timeSignature JSON {@code time_signature}: an index into the encoder's {@code
  *     time_signatures}; default unset (empty). Its range is checked by the native validator.
