@@ -96,16 +96,15 @@ final class GenerationJob implements AutoCloseable {
     return new GenerationJob(body.requestId(), baseSeed, sessions, seeds, observer);
   }
 
-  /** Runs every candidate; after a stop, the rest are not started. */
+  /**
+   * Runs every candidate. After a stop each session ends at its first token, so even a job
+   * stopped while queued answers with a (cancelled) score: the input as the model would return it.
+   */
   Outcome run() {
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < sessions.size(); i++) {
       SamplingSession session = sessions.get(i);
       long seed = seeds.get(i);
-      if (stop != null) {
-        candidates.add(new Candidate(seed, null, stop.reason));
-        continue;
-      }
       try {
         GenerationResult result = session.run(progress -> observer.onProgress(session, progress));
         candidates.add(new Candidate(seed, result, null));

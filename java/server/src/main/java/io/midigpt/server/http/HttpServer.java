@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ public final class HttpServer implements AutoCloseable {
   private static final String REQUEST_ID_HEADER = "X-Request-Id";
   /** How often a quiet event stream sends a comment, which is also how a gone client shows. */
   private static final long HEARTBEAT_MILLIS = 1000;
+  /** How long close() waits, after the queue has stopped, for handlers to write their answers. */
+  private static final long ANSWER_GRACE_NANOS = 5_000_000_000L;
 
   private final InferenceEngine engine;
   private final HttpServerSettings settings;
@@ -52,6 +55,8 @@ public final class HttpServer implements AutoCloseable {
   private final Javalin app;
   private final Object closeLock = new Object();
   private boolean closed;
+  /** Requests inside a generation handler: close() lets them write their answer first. */
+  private final AtomicInteger answering = new AtomicInteger();
 
   private HttpServer(InferenceEngine engine, HttpServerSettings settings) {
     this.engine = engine;
@@ -121,10 +126,24 @@ public final class HttpServer implements AutoCloseable {
     }
     LOG.info("midigpt-http shutting down");
     queue.shutdown(settings.shutdownGrace());
+    awaitAnswers();
     app.stop();
     synchronized (closeLock) {
       closed = true;
       closeLock.notifyAll();
+    }
+  }
+
+  /** Every generation has ended; its handler still has to write the (cancelled) result. */
+  private void awaitAnswers() {
+    long deadline = System.nanoTime() + ANSWER_GRACE_NANOS;
+    while (answering.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -136,8 +155,8 @@ public final class HttpServer implements AutoCloseable {
     });
     app.get("/health", ctx -> json(ctx, 200, Json.object().put("status", "ok")));
     app.get("/info", ctx -> json(ctx, 200, InfoJson.of(engine, settings.checkpointLabel())));
-    app.post("/generate", this::generate);
-    app.post("/generate/midi", this::generateMidi);
+    app.post("/generate", ctx -> answering(() -> generate(ctx)));
+    app.post("/generate/midi", ctx -> answering(() -> generateMidi(ctx)));
     app.post("/generate/{id}/cancel", this::cancel);
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(docs.openApi()));
     app.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(docs.page()));
@@ -149,6 +168,21 @@ public final class HttpServer implements AutoCloseable {
       LOG.error("{} internal error", requestId(ctx), e);
       error(ctx, new ApiException(500, null, "internal error; the server log has the details"));
     });
+  }
+
+  /** A generation handler, counted so that shutdown waits for its answer. */
+  @FunctionalInterface
+  private interface Answer {
+    void run() throws IOException;
+  }
+
+  private void answering(Answer handler) throws IOException {
+    answering.incrementAndGet();
+    try {
+      handler.run();
+    } finally {
+      answering.decrementAndGet();
+    }
   }
 
   private void generate(Context ctx) throws IOException {
