@@ -10,6 +10,8 @@
 #include "midigpt/attribute_analyzer.hpp"
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
+#include "midigpt/pitch_mask.hpp"
+#include "midigpt/rhythm_mask.hpp"
 #include "midigpt/generation_session.hpp"
 #include "midigpt/grammar.hpp"
 #include "midigpt/midi_io.hpp"
@@ -100,6 +102,19 @@ IntArray readMidi(const int8_t* bytes, int64_t length, int32_t resolution) {
 
 ByteArray writeMidi(const int32_t* score, int64_t length) {
   return guarded([&] { return ByteArray(midigpt::writeMidi(scoreOf(score, length))); });
+}
+
+std::string maskPresetsJson() {
+  return guarded([] {
+    const auto list = [](const std::vector<std::string_view>& names) {
+      nlohmann::json array = nlohmann::json::array();
+      for (std::string_view name : names) array.push_back(std::string(name));
+      return array;
+    };
+    return nlohmann::json{{"pitch_mask_scales", list(pitchMaskScaleNames())},
+                          {"rhythm_mask_grid_units", list(rhythmGridUnits())}}
+        .dump();
+  });
 }
 
 std::string attributeKeysJson() {

@@ -29,6 +29,8 @@ Constraint::Constraint(Vocabulary vocabulary) : vocabulary_(std::move(vocabulary
 
 void Constraint::setFillDrum(bool /*drum*/) {}
 
+bool Constraint::weigh(std::span<float> /*probabilities*/) const { return false; }
+
 void Constraint::allowed(std::span<uint8_t> mask) const {
   checkMask(mask);
   std::fill(mask.begin(), mask.end(), uint8_t{1});
@@ -107,6 +109,14 @@ void ConstraintSet::allowed(std::span<uint8_t> mask) const {
   }
   std::fill(mask.begin(), mask.end(), uint8_t{1});
   for (const auto& constraint : constraints_) constraint->restrict(mask);
+}
+
+bool ConstraintSet::weigh(std::span<float> probabilities) const {
+  bool changed = false;
+  for (const auto& constraint : constraints_) {
+    changed = constraint->weigh(probabilities) || changed;
+  }
+  return changed;
 }
 
 // --- AttributeValueConstraint ------------------------------------------------------------------

@@ -142,11 +142,142 @@ std::map<std::string, int32_t> readLevels(const Json& value, const std::string& 
   return levels;
 }
 
+[[noreturn]] void reject(const std::string& field, const std::string& problem);
+
+/// Keys of the API's newer objects (pitch_mask, its shape) are checked: they have no
+/// reference behaviour to stay compatible with, and a typo would silently change the result.
+void rejectUnknownKeys(const Json& object, const std::string& field,
+                       std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      malformed(field + "." + key, "unknown field");
+    }
+  }
+}
+
+double requiredNumber(const Json& object, const char* key, const std::string& field) {
+  const Json* value = member(object, key);
+  if (value == nullptr) malformed(field + "." + key, "required");
+  return readNumber(*value, field + "." + key);
+}
+
+PitchShape readPitchShape(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  const Json* type = member(value, "type");
+  if (type == nullptr) malformed(field + ".type", "required (uniform or normal)");
+  if (!type->is_string()) wrongType(field + ".type", "a string", *type);
+  PitchShape shape;
+  const std::string kind = type->get<std::string>();
+  if (kind == "uniform") {
+    rejectUnknownKeys(value, field, {"type", "min", "max"});
+    shape.kind = PitchShape::Kind::Uniform;
+    shape.low = requiredNumber(value, "min", field);
+    shape.high = requiredNumber(value, "max", field);
+  } else if (kind == "normal") {
+    rejectUnknownKeys(value, field, {"type", "mean", "std"});
+    shape.kind = PitchShape::Kind::Normal;
+    shape.low = requiredNumber(value, "mean", field);
+    shape.high = requiredNumber(value, "std", field);
+  } else {
+    reject(field + ".type", "unknown shape '" + kind + "' (expected uniform or normal)");
+  }
+  return shape;
+}
+
+/// A hard set's list: present means non-empty (an empty allow-set would allow nothing).
+std::vector<int32_t> readPitchList(const Json& value, const std::string& field) {
+  std::vector<int32_t> list = readIntList(value, field);
+  if (list.empty()) reject(field, "must not be empty");
+  return list;
+}
+
+PitchMask readPitchMask(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"pitches", "scale", "root", "pitch_classes", "shape"});
+  PitchMask mask;
+  if (const Json* v = member(value, "pitches")) {
+    mask.pitches = readPitchList(*v, field + ".pitches");
+  }
+  if (const Json* v = member(value, "pitch_classes")) {
+    mask.pitchClasses = readPitchList(*v, field + ".pitch_classes");
+  }
+  if (const Json* v = member(value, "scale")) {
+    if (!v->is_string()) wrongType(field + ".scale", "a string", *v);
+    mask.scale = v->get<std::string>();
+  }
+  if (const Json* v = member(value, "root")) {
+    if (!mask.scale) reject(field + ".root", "only applies with scale");
+    mask.root = readInt32(*v, field + ".root");
+  }
+  if (const Json* v = member(value, "shape")) mask.shape = readPitchShape(*v, field + ".shape");
+  return mask;
+}
+
+RhythmMask readRhythmMask(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"positions", "grid"});
+  RhythmMask mask;
+  if (const Json* v = member(value, "positions")) {
+    const std::string listField = field + ".positions";
+    if (!v->is_array()) wrongType(listField, "an array of onsets", *v);
+    for (size_t i = 0; i < v->size(); ++i) {
+      const std::string onsetField = listField + "[" + std::to_string(i) + "]";
+      const Json& entry = requireObject((*v)[i], onsetField);
+      rejectUnknownKeys(entry, onsetField, {"pos", "polyphony"});
+      RhythmOnset onset;
+      const Json* pos = member(entry, "pos");
+      if (pos == nullptr) malformed(onsetField + ".pos", "required");
+      onset.pos = readInt32(*pos, onsetField + ".pos");
+      if (const Json* polyphony = member(entry, "polyphony")) {
+        onset.polyphony = readInt32(*polyphony, onsetField + ".polyphony");
+      }
+      mask.positions.push_back(onset);
+    }
+    if (mask.positions.empty()) reject(listField, "must not be empty");
+  }
+  if (const Json* v = member(value, "grid")) {
+    const std::string gridField = field + ".grid";
+    requireObject(*v, gridField);
+    rejectUnknownKeys(*v, gridField, {"unit", "strength"});
+    RhythmGrid grid;
+    const Json* unit = member(*v, "unit");
+    if (unit == nullptr) malformed(gridField + ".unit", "required");
+    if (!unit->is_string()) wrongType(gridField + ".unit", "a string", *unit);
+    grid.unit = unit->get<std::string>();
+    if (const Json* strength = member(*v, "strength")) {
+      grid.strength = readNumber(*strength, gridField + ".strength");
+    }
+    mask.grid = grid;
+  }
+  return mask;
+}
+
+Remix readRemix(const Json& value, const std::string& field) {
+  requireObject(value, field);
+  rejectUnknownKeys(value, field, {"amount", "mode"});
+  Remix remix;
+  remix.amount = requiredNumber(value, "amount", field);
+  if (const Json* mode = member(value, "mode")) {
+    if (!mode->is_string()) wrongType(field + ".mode", "a string", *mode);
+    const std::string name = mode->get<std::string>();
+    const std::optional<RemixMode> parsed = parseRemixMode(name);
+    if (!parsed) reject(field + ".mode", "unknown mode '" + name + "' (expected pitch or full)");
+    remix.mode = *parsed;
+  }
+  return remix;
+}
+
 TrackControls readControls(const Json& value, const std::string& field) {
   TrackControls controls;
   for (const auto& [name, setting] : requireObject(value, field).items()) {
     if (name == "time_signature") {
       controls.timeSignature = readInt32(setting, field + "." + name);
+    } else if (name == "pitch_mask" && !setting.is_null()) {
+      controls.pitchMask = readPitchMask(setting, field + "." + name);
+    } else if (name == "rhythm_mask" && !setting.is_null()) {
+      controls.rhythmMask = readRhythmMask(setting, field + "." + name);
+    } else if (name == "remix" && !setting.is_null()) {
+      controls.remix = readRemix(setting, field + "." + name);
     } else {
       controls.unknownKeys.push_back(name);
     }
@@ -267,10 +398,46 @@ PieceControls readPieceControls(const Json& value) {
   return controls;
 }
 
+Json pitchMaskToJson(const PitchMask& mask) {
+  Json json = Json::object();
+  if (!mask.pitches.empty()) json["pitches"] = mask.pitches;
+  if (!mask.pitchClasses.empty()) json["pitch_classes"] = mask.pitchClasses;
+  if (mask.scale) {
+    json["scale"] = *mask.scale;
+    json["root"] = mask.root;
+  }
+  if (mask.shape) {
+    const PitchShape& shape = *mask.shape;
+    json["shape"] = shape.kind == PitchShape::Kind::Uniform
+                        ? Json{{"type", "uniform"}, {"min", shape.low}, {"max", shape.high}}
+                        : Json{{"type", "normal"}, {"mean", shape.low}, {"std", shape.high}};
+  }
+  return json;
+}
+
+Json rhythmMaskToJson(const RhythmMask& mask) {
+  Json json = Json::object();
+  if (!mask.positions.empty()) {
+    Json positions = Json::array();
+    for (const RhythmOnset& onset : mask.positions) {
+      positions.push_back({{"pos", onset.pos}, {"polyphony", onset.polyphony}});
+    }
+    json["positions"] = positions;
+  }
+  if (mask.grid) json["grid"] = {{"unit", mask.grid->unit}, {"strength", mask.grid->strength}};
+  return json;
+}
+
 // Unknown keys are written with a null value: enough for validation to name them again.
 Json controlsToJson(const TrackControls& controls) {
   Json json = Json::object();
   if (controls.timeSignature) json["time_signature"] = *controls.timeSignature;
+  if (controls.pitchMask) json["pitch_mask"] = pitchMaskToJson(*controls.pitchMask);
+  if (controls.rhythmMask) json["rhythm_mask"] = rhythmMaskToJson(*controls.rhythmMask);
+  if (controls.remix) {
+    json["remix"] = {{"amount", controls.remix->amount},
+                     {"mode", std::string(remixModeName(controls.remix->mode))}};
+  }
   for (const std::string& key : controls.unknownKeys) json[key] = nullptr;
   return json;
 }
@@ -336,11 +503,147 @@ void checkTimeSignatureIndex(const EncoderConfig& config, const std::string& fie
   }
 }
 
-void checkUnknownControls(const TrackControls& controls, const std::string& field) {
+void checkPitchMask(const PitchMask& mask, const std::string& field) {
+  const int hardSets = (mask.pitches.empty() ? 0 : 1) + (mask.pitchClasses.empty() ? 0 : 1) +
+                       (mask.scale ? 1 : 0);
+  if (hardSets > 1) reject(field, "give only one of pitches, scale and pitch_classes");
+  if (hardSets == 0 && !mask.shape) {
+    reject(field, "empty: give pitches, scale, pitch_classes or a shape");
+  }
+  for (size_t i = 0; i < mask.pitches.size(); ++i) {
+    if (mask.pitches[i] < 0 || mask.pitches[i] > 127) {
+      reject(field + ".pitches[" + std::to_string(i) + "]",
+             std::to_string(mask.pitches[i]) + " is outside [0, 127]");
+    }
+  }
+  for (size_t i = 0; i < mask.pitchClasses.size(); ++i) {
+    if (mask.pitchClasses[i] < 0 || mask.pitchClasses[i] > 11) {
+      reject(field + ".pitch_classes[" + std::to_string(i) + "]",
+             std::to_string(mask.pitchClasses[i]) + " is outside [0, 11]");
+    }
+  }
+  if (mask.scale && pitchMaskScale(*mask.scale).empty()) {
+    std::vector<std::string> names(pitchMaskScaleNames().begin(), pitchMaskScaleNames().end());
+    reject(field + ".scale", "unknown scale '" + *mask.scale + "' (known: " + formatNames(names) +
+                                 ")");
+  }
+  if (mask.root < 0 || mask.root > 11) {
+    reject(field + ".root", std::to_string(mask.root) + " is outside [0, 11]");
+  }
+  if (mask.shape) {
+    const PitchShape& shape = *mask.shape;
+    const std::string shapeField = field + ".shape";
+    if (shape.kind == PitchShape::Kind::Uniform) {
+      if (shape.low < 0 || shape.high > 127 || shape.low > shape.high) {
+        reject(shapeField, "needs 0 <= min <= max <= 127");
+      }
+    } else if (shape.low < 0 || shape.low > 127 || !(shape.high > 0)) {
+      reject(shapeField, "needs mean in [0, 127] and std > 0");
+    }
+  }
+  const std::array<float, 128> weights = pitchMaskWeights(mask);
+  if (std::all_of(weights.begin(), weights.end(), [](float w) { return w == 0.0f; })) {
+    reject(field, "allows no pitch");
+  }
+}
+
+/// Where a rhythm mask applies: the bars it covers and what it needs of the config.
+struct RhythmScope {
+  const EncoderConfig& config;
+  const InferenceConfig& inference;
+  const Track& track;
+  std::vector<int32_t> bars;
+};
+
+void checkRhythmMask(const RhythmMask& mask, const std::string& field, const RhythmScope& scope) {
+  if (!mask.positions.empty() && mask.grid) {
+    reject(field, "positions and grid are mutually exclusive");
+  }
+  if (mask.positions.empty() && !mask.grid) reject(field, "empty: give positions or grid");
+  if (mask.grid) {
+    const std::string gridField = field + ".grid";
+    if (std::find(rhythmGridUnits().begin(), rhythmGridUnits().end(), mask.grid->unit) ==
+        rhythmGridUnits().end()) {
+      std::vector<std::string> names(rhythmGridUnits().begin(), rhythmGridUnits().end());
+      reject(gridField + ".unit",
+             "unknown unit '" + mask.grid->unit + "' (known: " + formatNames(names) + ")");
+    }
+    if (rhythmGridTicks(mask.grid->unit, scope.config.resolution) == 0) {
+      reject(gridField + ".unit", "is not a whole number of ticks at the encoder's resolution " +
+                                      std::to_string(scope.config.resolution));
+    }
+    if (!(mask.grid->strength >= 0.0 && mask.grid->strength <= 1.0)) {
+      reject(gridField + ".strength", "must be in [0, 1]");
+    }
+    return;
+  }
+  const std::string listField = field + ".positions";
+  if (scope.inference.tracksPerStep != 1) {
+    reject(listField, "needs config.tracks_per_step 1 (got " +
+                          std::to_string(scope.inference.tracksPerStep) + ")");
+  }
+  if (mask.positions.front().pos != 0) {
+    reject(listField + "[0].pos", "the first onset must be at pos 0");
+  }
+  for (size_t i = 0; i < mask.positions.size(); ++i) {
+    const std::string onsetField = listField + "[" + std::to_string(i) + "]";
+    if (i > 0 && mask.positions[i].pos <= mask.positions[i - 1].pos) {
+      reject(onsetField + ".pos", "onsets must increase");
+    }
+    if (mask.positions[i].polyphony < 1) reject(onsetField + ".polyphony", "must be >= 1");
+  }
+  for (int32_t bar : scope.bars) {
+    if (bar < 0 || static_cast<size_t>(bar) >= scope.track.bars.size()) continue;
+    const Bar& target = scope.track.bars[static_cast<size_t>(bar)];
+    if (target.tsDenominator <= 0) continue;
+    const int32_t ticks =
+        scope.config.resolution * 4 * target.tsNumerator / target.tsDenominator;
+    const int32_t last = mask.positions.back().pos;
+    if (last >= ticks) {
+      reject(listField + "[" + std::to_string(mask.positions.size() - 1) + "].pos",
+             std::to_string(last) + " is past the end of bar " + std::to_string(bar) + " (" +
+                 std::to_string(ticks) + " ticks at the encoder's resolution " +
+                 std::to_string(scope.config.resolution) + ")");
+    }
+  }
+}
+
+void checkRemix(const Remix& remix, const std::string& field, const RhythmScope& scope) {
+  if (!(remix.amount >= 0.0 && remix.amount <= 1.0)) {
+    reject(field + ".amount", "must be in [0, 1]");
+  }
+  if (scope.inference.tracksPerStep != 1) {
+    reject(field, "needs config.tracks_per_step 1 (got " +
+                      std::to_string(scope.inference.tracksPerStep) + ")");
+  }
+  for (int32_t bar : scope.bars) {
+    if (bar < 0 || static_cast<size_t>(bar) >= scope.track.bars.size()) continue;
+    if (scope.track.bars[static_cast<size_t>(bar)].notes.empty()) {
+      reject(field, "bar " + std::to_string(bar) + " has no notes to remix");
+    }
+  }
+}
+
+void checkControls(const TrackControls& controls, const std::string& field,
+                   const RhythmScope& scope) {
   if (!controls.unknownKeys.empty()) {
     reject(field + "." + controls.unknownKeys.front(),
-           "unsupported control (the only control is time_signature)");
+           "unsupported control (known: time_signature, pitch_mask, rhythm_mask, remix)");
   }
+  if (controls.pitchMask) checkPitchMask(*controls.pitchMask, field + ".pitch_mask");
+  if (controls.rhythmMask) checkRhythmMask(*controls.rhythmMask, field + ".rhythm_mask", scope);
+  if (controls.remix) checkRemix(*controls.remix, field + ".remix", scope);
+}
+
+/// A track's bars are either remixed (their rhythm kept) or rhythm-masked, not both.
+void checkRemixExclusive(const TrackPrompt& prompt, const std::string& field) {
+  bool remix = prompt.controls.remix.has_value();
+  bool rhythm = prompt.controls.rhythmMask.has_value();
+  for (const auto& [bar, controls] : prompt.barControls) {
+    remix = remix || controls.remix.has_value();
+    rhythm = rhythm || controls.rhythmMask.has_value();
+  }
+  if (remix && rhythm) reject(field, "remix and rhythm_mask exclude each other on a track");
 }
 
 /// The bars `bars` names are exactly {k, ..., total-1} for some k: no repeats, no gaps.
@@ -817,7 +1120,7 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
     for (const auto& [bar, controls] : prompt.barControls) {
       const std::string barField = field + ".bar_controls." + std::to_string(bar);
       checkOverrideBar(prompt, bar, barCount, barField);
-      checkUnknownControls(controls, barField);
+      checkControls(controls, barField, RhythmScope{config, result.request.config, track, {bar}});
       if (!controls.timeSignature) continue;
       const int32_t index = *controls.timeSignature;
       const std::string tsField = barField + ".time_signature";
@@ -842,7 +1145,9 @@ ValidatedRequest validateRequest(const GenerationRequest& request, const Score& 
       }
     }
     // Rule 14.
-    checkUnknownControls(prompt.controls, field + ".controls");
+    checkControls(prompt.controls, field + ".controls",
+                  RhythmScope{config, result.request.config, track, prompt.bars});
+    checkRemixExclusive(prompt, field);
     if (prompt.controls.timeSignature) {
       checkTimeSignatureIndex(config, field + ".controls.time_signature",
                               *prompt.controls.timeSignature);

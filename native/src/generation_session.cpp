@@ -9,6 +9,9 @@
 #include "midigpt/attribute_keys.hpp"
 #include "midigpt/error.hpp"
 #include "midigpt/grammar.hpp"
+#include "midigpt/pitch_mask_constraint.hpp"
+#include "midigpt/remix_constraint.hpp"
+#include "midigpt/rhythm_mask_constraint.hpp"
 
 namespace midigpt {
 namespace {
@@ -105,7 +108,40 @@ class FillOnsetConstraint final : public Constraint {
   int32_t lastOnset_ = -1;  // onset of the block's last note, -1 before its first
 };
 
+/// A mask control of a target bar: its bar_controls one, else its track's, else none.
+template <class Mask>
+const Mask* maskOf(const GenerationRequest& request, int32_t track, int32_t bar,
+                   std::optional<Mask> TrackControls::*control) {
+  for (const TrackPrompt& prompt : request.tracks) {
+    if (prompt.id != track) continue;
+    const auto barControls = prompt.barControls.find(bar);
+    if (barControls != prompt.barControls.end() && barControls->second.*control) {
+      return &*(barControls->second.*control);
+    }
+    return prompt.controls.*control ? &*(prompt.controls.*control) : nullptr;
+  }
+  return nullptr;
+}
+
+/// The step's target bars in the order the model generates them: infill fill blocks follow
+/// the sorted targets; an autoregressive step continues its agent (lowest target) track.
+std::vector<std::pair<int32_t, int32_t>> generationOrder(const GenerationStep& step) {
+  std::vector<std::pair<int32_t, int32_t>> targets = step.barsToGenerate;
+  std::sort(targets.begin(), targets.end());
+  if (step.autoregressive && !targets.empty()) {
+    const int32_t agent = targets.front().first;
+    std::erase_if(targets, [agent](const auto& target) { return target.first != agent; });
+  }
+  return targets;
+}
+
 }  // namespace
+
+bool GenerationSession::remixesOnly(const GenerationStep& step) const {
+  return std::all_of(step.barsToGenerate.begin(), step.barsToGenerate.end(), [&](const auto& target) {
+    return maskOf(request_, target.first, target.second, &TrackControls::remix) != nullptr;
+  });
+}
 
 SessionOptions SessionOptions::reference() {
   SessionOptions options;
@@ -280,6 +316,64 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
         vocabulary, inference.densityHardLimit, options_.densityRestartAtFillStart));
   }
 
+  // Pitch and rhythm masks and remixes, per target bar in the order the model writes them.
+  std::vector<std::optional<PitchMaskConstraint::Weights>> pitchWeights;
+  std::vector<std::optional<RhythmPlan>> rhythmPlans;
+  std::vector<std::optional<std::vector<RemixNote>>> remixPlans;
+  bool anyPitchMask = false;
+  bool anyRhythmMask = false;
+  bool anyRemix = false;
+  std::optional<Score> gridInput;  // the input at the encoder grid, for remixes
+  for (const auto& [track, bar] : generationOrder(patched)) {
+    const PitchMask* pitch = maskOf(request_, track, bar, &TrackControls::pitchMask);
+    anyPitchMask = anyPitchMask || pitch != nullptr;
+    pitchWeights.push_back(pitch ? std::optional(pitchMaskWeights(*pitch)) : std::nullopt);
+    const RhythmMask* rhythm = maskOf(request_, track, bar, &TrackControls::rhythmMask);
+    const Remix* remix = maskOf(request_, track, bar, &TrackControls::remix);
+    anyRhythmMask = anyRhythmMask || rhythm != nullptr || remix != nullptr;
+    anyRemix = anyRemix || remix != nullptr;
+    remixPlans.emplace_back();
+    if (remix != nullptr) {
+      // A remix keeps the bar's onset schedule: a rhythm mask made from its notes.
+      if (!gridInput) gridInput = tokenizer_.normalizeInput(input_);
+      // Which values a remix keeps is drawn once per step, from the request's seed.
+      const int64_t seed =
+          inference.seed < 0 ? -1 : inference.seed + 7919 * static_cast<int64_t>(stepIndex_);
+      std::vector<RemixNote> notes =
+          remixNotes(gridInput->tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)],
+                     *remix, vocabulary.domainSize(TokenType::NoteDuration), seed);
+      RhythmPlan schedule;
+      for (const RemixNote& note : notes) {
+        if (schedule.positions.empty() || schedule.positions.back().pos != note.onset) {
+          schedule.positions.push_back(RhythmOnset{note.onset, 0});
+        }
+        ++schedule.positions.back().polyphony;
+      }
+      rhythmPlans.push_back(std::move(schedule));
+      remixPlans.back() = std::move(notes);
+    } else if (rhythm == nullptr) {
+      rhythmPlans.emplace_back();
+    } else if (rhythm->grid) {
+      rhythmPlans.push_back(RhythmPlan{
+          {}, rhythmGridTicks(rhythm->grid->unit, config.resolution), rhythm->grid->strength});
+    } else {
+      rhythmPlans.push_back(RhythmPlan{rhythm->positions, 0, 0.0});
+    }
+  }
+  const auto promptLength = static_cast<int32_t>(prompt_->tokens().size());
+  if (anyPitchMask) {
+    constraints_->add(std::make_unique<PitchMaskConstraint>(
+        vocabulary, patched.autoregressive, promptLength, std::move(pitchWeights)));
+  }
+  if (anyRhythmMask) {
+    constraints_->add(std::make_unique<RhythmMaskConstraint>(
+        vocabulary, patched.autoregressive, promptLength, std::move(rhythmPlans)));
+  }
+  if (anyRemix) {
+    constraints_->add(std::make_unique<RemixConstraint>(
+        vocabulary, patched.autoregressive, promptLength, std::move(remixPlans)));
+  }
+
   // Full-AR tracks get no analyzer attributes; what the user asked for is pinned instead.
   for (const TrackPrompt& prompt : request_.tracks) {
     if (!isFullAutoregressive(prompt)) continue;
@@ -440,7 +534,7 @@ void GenerationSession::completeAttempt() {
     }
   };
   if (check.silent) report(request_.config.silenceCheck, "silence: no notes in the target bars");
-  if (check.unchanged) {
+  if (check.unchanged && !remixesOnly(steps_[stepIndex_])) {
     report(request_.config.noveltyCheck, "novelty: the requested bars are unchanged");
   }
   if (!rejections.empty()) {

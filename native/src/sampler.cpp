@@ -158,10 +158,23 @@ void Sampler::distribution(std::span<float> logits) {
   } else {
     for (float& p : logits) p = static_cast<float>(p / total);
   }
+  if (constraints_ != nullptr) applyWeights(logits);
 
   const bool filtering = params_.topK > 0 || params_.topP < 1.0f || params_.maskK > 0 ||
                          params_.maskP > 0.0f;
   if (filtering) applyFilters(logits);
+}
+
+void Sampler::applyWeights(std::span<float> p) {
+  weighed_.assign(p.begin(), p.end());
+  if (!constraints_->weigh(weighed_)) return;
+  double total = 0.0;
+  for (float weighed : weighed_) total += weighed;
+  // Weights never reach zero, but tiny ones can underflow: then the unweighted p stands.
+  if (!(total > 0.0)) return;
+  for (size_t index = 0; index < p.size(); ++index) {
+    p[index] = static_cast<float>(weighed_[index] / total);
+  }
 }
 
 void Sampler::applyFilters(std::span<float> p) {

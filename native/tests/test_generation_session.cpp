@@ -688,4 +688,147 @@ TEST_CASE("infill steps of several tracks stay in their fill blocks") {
   };
   CHECK(deadEnds(SessionOptions{}) == 0);
   CHECK(deadEnds(SessionOptions::reference()) > 0);
+
+TEST_CASE("pitch masks: a C-major mask never yields a black key; a narrow shape stays near") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("POP909_022.mid", 8);
+  const int32_t track = firstMelodicTrack(input);
+  const auto isBlackKey = [](int32_t pitch) {
+    const int32_t pitchClass = pitch % 12;
+    return pitchClass == 1 || pitchClass == 3 || pitchClass == 6 || pitchClass == 8 ||
+           pitchClass == 10;
+  };
+  struct Case {
+    const char* name;
+    std::vector<int32_t> bars;
+    bool autoregressive;
+  };
+  for (const Case& c :
+       {Case{"infill", {1, 2, 5}, false}, Case{"autoregressive", {5, 6, 7}, true}}) {
+    INFO(c.name);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, c.bars, c.autoregressive)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 3}}}};
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"pitch_mask", {{"scale", "major"}, {"root", 0}}}};
+    // The last bar asks for a narrow gaussian around middle C instead.
+    request["tracks"][static_cast<size_t>(track)]["bar_controls"] = {
+        {std::to_string(c.bars.back()),
+         {{"pitch_mask", {{"pitch_classes", Json::array({0, 2, 4, 5, 7, 9, 11})},
+                          {"shape", {{"type", "normal"}, {"mean", 60}, {"std", 1.0}}}}}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    size_t notes = 0;
+    for (int32_t bar : c.bars) {
+      for (const Note& note : session.result().tracks[static_cast<size_t>(track)]
+                                  .bars[static_cast<size_t>(bar)].notes) {
+        ++notes;
+        CHECK_FALSE(isBlackKey(note.pitch));
+        if (bar == c.bars.back()) CHECK(std::abs(note.pitch - 60) <= 5);
+      }
+    }
+    CHECK(notes > 0);
+  }
+}
+
+TEST_CASE("rhythm masks: a hard schedule is reproduced exactly; a full-strength grid holds") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("I_Gotta_Feeling.mid", 8);
+  const int32_t track = firstMelodicTrack(input);
+  // Grid ticks at the encoder resolution (12 per quarter): 0, an eighth, a half.
+  const std::map<int32_t, int32_t> schedule = {{0, 2}, {6, 1}, {24, 3}};
+  struct Case {
+    const char* name;
+    std::vector<int32_t> bars;
+    bool autoregressive;
+  };
+  for (const Case& c :
+       {Case{"infill", {1, 2, 5}, false}, Case{"autoregressive", {5, 6, 7}, true}}) {
+    INFO(c.name);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, c.bars, c.autoregressive)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 4}}}};
+    Json positions = Json::array();
+    for (const auto& [pos, polyphony] : schedule) {
+      positions.push_back({{"pos", pos}, {"polyphony", polyphony}});
+    }
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"rhythm_mask", {{"positions", positions}}}};
+    // The last bar asks for quarter notes only instead.
+    request["tracks"][static_cast<size_t>(track)]["bar_controls"] = {
+        {std::to_string(c.bars.back()),
+         {{"rhythm_mask", {{"grid", {{"unit", "quarter"}, {"strength", 1.0}}}}}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    const int32_t ticksPerGridTick = session.result().resolution / config.resolution;
+    for (int32_t bar : c.bars) {
+      INFO("bar " << bar);
+      std::map<int32_t, int32_t> onsets;
+      for (const Note& note : session.result().tracks[static_cast<size_t>(track)]
+                                  .bars[static_cast<size_t>(bar)].notes) {
+        ++onsets[note.onset / ticksPerGridTick];
+      }
+      if (bar == c.bars.back()) {
+        CHECK_FALSE(onsets.empty());
+        for (const auto& [onset, count] : onsets) CHECK(onset % 12 == 0);
+      } else {
+        CHECK(onsets == schedule);
+      }
+    }
+  }
+}
+
+TEST_CASE("remix: amount 0 reproduces the original notes; amount 1 keeps rhythm and durations") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Tokenizer tokenizer(config);
+  const Score input = midiScore("I_Gotta_Feeling.mid", 8);
+  // The melodic track with the most notes, and three of its bars with notes to vary.
+  int32_t track = -1;
+  size_t most = 0;
+  for (size_t t = 0; t < input.tracks.size(); ++t) {
+    size_t notes = 0;
+    for (const Bar& bar : input.tracks[t].bars) notes += bar.notes.size();
+    if (input.tracks[t].type == TrackType::Melodic && notes > most) {
+      most = notes;
+      track = static_cast<int32_t>(t);
+    }
+  }
+  REQUIRE(track >= 0);
+  std::vector<int32_t> bars;
+  for (int32_t bar = 0; bar < 8 && bars.size() < 3; ++bar) {
+    if (!input.tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)].notes.empty()) {
+      bars.push_back(bar);
+    }
+  }
+  REQUIRE(bars.size() == 3);
+  const Score original = tokenizer.normalizeOutput(tokenizer.normalizeInput(input));
+  const int32_t longest =
+      config.vocabulary.domainSize(TokenType::NoteDuration) *
+      (original.resolution / config.resolution);
+  // (onset, pitch, duration as the encoder keeps it) of every note, sorted; velocity is free.
+  const auto shapes = [&](const Score& score, int32_t bar, bool withPitch) {
+    std::vector<std::vector<int32_t>> notes;
+    for (const Note& note :
+         score.tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)].notes) {
+      notes.push_back({note.onset, withPitch ? note.pitch : 0, std::min(note.duration, longest)});
+    }
+    std::sort(notes.begin(), notes.end());
+    return notes;
+  };
+  for (double amount : {0.0, 1.0}) {
+    INFO("amount " << amount);
+    Json request = {{"tracks", tracksJson(input.tracks.size(), track, bars, false)},
+                    {"config", {{"mask_mode", "attention"}, {"seed", 6}}}};
+    request["tracks"][static_cast<size_t>(track)]["controls"] = {
+        {"remix", {{"amount", amount}, {"mode", "pitch"}}}};
+    GenerationSession session(config, input, requestOf(request));
+    drive(session, randomModel(config, 9, 3.0f), config.vocabulary.size());
+    REQUIRE(session.status() == SessionStatus::Done);
+    for (int32_t bar : bars) {
+      INFO("bar " << bar);
+      REQUIRE_FALSE(shapes(original, bar, true).empty());
+      // Rhythm and durations always stay; pitches only at amount 0.
+      CHECK(shapes(session.result(), bar, amount == 0.0) == shapes(original, bar, amount == 0.0));
+    }
+  }
 }

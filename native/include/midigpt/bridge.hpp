@@ -50,6 +50,10 @@ ByteArray writeMidi(const int32_t* score, int64_t length);
 /// [{"level":"track"|"bar","type_enum":28,"name":"min_polyphony"}, ...].
 std::string attributeKeysJson();
 
+/// What mask controls may name, in the API's order, as JSON:
+/// {"pitch_mask_scales": ["chromatic", ...], "rhythm_mask_grid_units": ["whole", ...]}.
+std::string maskPresetsJson();
+
 /// Encode options in the order of EncodeOptions, as one int array:
 ///   windowBars genre useVelocity useMicrotiming spanMaskFutureBars removeFutureBars
 ///   emitPitchClassSet targetCount (track bar)*

@@ -34,6 +34,10 @@ class Constraint {
   /// Clears the entries of `allowed` this constraint forbids as the next token. Throws
   /// InvalidArgument when the mask does not have one entry per vocabulary id.
   virtual void restrict(std::span<uint8_t> allowed) const = 0;
+  /// Soft preferences: multiplies the probabilities (after the softmax, before the filters) of
+  /// the allowed tokens it weighs, never down to zero; the sampler renormalises. Returns
+  /// whether it changed anything. None by default.
+  virtual bool weigh(std::span<float> probabilities) const;
   /// Infill: whether the fill block being generated belongs to a drum track. The session sets
   /// it after the prompt and on every generated FillInStart; only the grammar uses it.
   virtual void setFillDrum(bool drum);
@@ -79,6 +83,8 @@ class ConstraintSet {
   /// The intersection of the members' allowed sets (everything when the set is empty), written
   /// over `mask`.
   void allowed(std::span<uint8_t> mask) const;
+  /// Every member's soft weights, one after another; whether any changed a probability.
+  bool weigh(std::span<float> probabilities) const;
 
   int32_t vocabularySize() const noexcept { return vocabularySize_; }
   size_t size() const noexcept { return constraints_.size(); }

@@ -16,6 +16,9 @@
 #include <vector>
 
 #include "midigpt/encoder_config.hpp"
+#include "midigpt/pitch_mask.hpp"
+#include "midigpt/remix.hpp"
+#include "midigpt/rhythm_mask.hpp"
 #include "midigpt/score.hpp"
 
 namespace midigpt {
@@ -36,12 +39,18 @@ std::optional<MaskMode> parseMaskMode(std::string_view name);
 bool usesSpanMasks(MaskMode mode) noexcept;
 
 /// Non-attribute locks of a track or a bar. `time_signature` is the only control the reference
-/// knows; other keys are kept by name so that validation can reject them with its other rules.
+/// knows; `pitch_mask`, `rhythm_mask` and `remix` come from the extended HTTP API (http-api.md).
+/// Other keys are kept by name so that validation can reject them with its other rules.
 struct TrackControls {
   std::optional<int32_t> timeSignature;  // index into the encoder's time_signatures
+  std::optional<PitchMask> pitchMask;    // which pitches generated notes may have
+  std::optional<RhythmMask> rhythmMask;  // where generated notes may start
+  std::optional<Remix> remix;            // regenerate as a variation of the bar's notes
   std::vector<std::string> unknownKeys;
 
-  bool empty() const noexcept { return !timeSignature && unknownKeys.empty(); }
+  bool empty() const noexcept {
+    return !timeSignature && !pitchMask && !rhythmMask && !remix && unknownKeys.empty();
+  }
   bool operator==(const TrackControls&) const = default;
 };
 

@@ -194,6 +194,8 @@ class GenerationSession {
   /// Resets constraints, sampler seed and temperature for attempt `attempt_`.
   void prepareAttempt();
   void buildConstraints(const GenerationStep& patched);
+  /// Every target of the step is remixed: a remix may keep its notes, so no novelty check.
+  bool remixesOnly(const GenerationStep& step) const;
   /// The current score with the step's generated tokens applied, at the decode resolution.
   Score candidate() const;
   /// Decodes and checks a complete attempt, then accepts or rejects it.

@@ -54,7 +54,8 @@ class Sampler {
   /// Turns the logits into the distribution sample() draws from, in place (zero-copy):
   ///  1. tokens the constraints forbid get -inf; none allowed -> InvalidArgument;
   ///  2. p = softmax(logits / temperature); if Σp is NaN or < 1e-6 (NaN/+inf logits, or every
-  ///     allowed logit -inf), p is uniform over the allowed tokens;
+  ///     allowed logit -inf), p is uniform over the allowed tokens; then the constraints' soft
+  ///     weights (Constraint::weigh) multiply p, renormalised;
   ///  3. only when a filter is active, on p sorted descending (ties: lower id first) with
   ///     float running sums c: top_k keeps the first k if 0 < k < #(p > 0); top_p keeps the
   ///     first (first i with c[i] >= top_p) + 1, computed on the unfiltered p; survivors are
@@ -72,6 +73,7 @@ class Sampler {
   const SamplerParams& params() const noexcept { return params_; }
 
  private:
+  void applyWeights(std::span<float> probabilities);
   void applyFilters(std::span<float> probabilities);
 
   SamplerParams params_;
@@ -80,6 +82,7 @@ class Sampler {
   std::vector<uint8_t> allowed_;  // per-call scratch, kept to avoid reallocation
   std::vector<int32_t> order_;
   std::vector<uint8_t> keep_;
+  std::vector<float> weighed_;
 };
 
 }  // namespace midigpt

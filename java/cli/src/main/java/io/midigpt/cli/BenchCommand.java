@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Prints speed figures of the tokenizer or the model on this machine.",
-    subcommands = {BenchTokenizerCommand.class, BenchModelCommand.class})
+    description =
+        "Prints speed figures of the tokenizer, the model or the HTTP server on this machine.",
+    subcommands = {BenchTokenizerCommand.class, BenchModelCommand.class, BenchHttpCommand.class})
 final class BenchCommand {}

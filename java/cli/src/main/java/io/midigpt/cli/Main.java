@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TokenizeCommand.class,
       DetokenizeCommand.class,
       InspectCommand.class,
+      ServeHttpCommand.class,
       BenchCommand.class,
       PreprocessCommand.class,
       TrainCommand.class,

@@ -43,6 +43,11 @@ final class ModelOption {
       description = "libtorch threads (default: ${DEFAULT-VALUE}; one is fastest on small CPUs).")
   int threads;
 
+  /** How servers and messages name the loaded model. */
+  String label() {
+    return model.toString();
+  }
+
   InferenceEngine open() {
     return open(model, new ModelOptions(device, threads), command.commandLine().getErr());
   }

@@ -156,4 +156,6 @@ public final class MidigptNative {
   public static native @ByVal ByteArray writeMidi(int[] score, long length);
 
   public static native @StdString String attributeKeysJson();
+
+  public static native @StdString String maskPresetsJson();
 }

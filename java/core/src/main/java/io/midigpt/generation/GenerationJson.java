@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -241,15 +242,44 @@ final class GenerationJson {
 
   private static TrackControls readControls(JsonNode value, String field) {
     OptionalInt timeSignature = OptionalInt.empty();
+    Optional<String> pitchMask = Optional.empty();
+    Optional<String> rhythmMask = Optional.empty();
+    Optional<String> remix = Optional.empty();
     List<String> unknownKeys = new ArrayList<>();
     for (String name : sortedKeys(requireObject(value, field))) {
+      JsonNode setting = value.get(name);
       if (name.equals(TrackControls.TIME_SIGNATURE)) {
-        timeSignature = OptionalInt.of(readInt32(value.get(name), field + "." + name));
+        timeSignature = OptionalInt.of(readInt32(setting, field + "." + name));
+      } else if (name.equals(TrackControls.PITCH_MASK)) {
+        pitchMask = nativeControl(setting, field + "." + name);
+      } else if (name.equals(TrackControls.RHYTHM_MASK)) {
+        rhythmMask = nativeControl(setting, field + "." + name);
+      } else if (name.equals(TrackControls.REMIX)) {
+        remix = nativeControl(setting, field + "." + name);
       } else {
         unknownKeys.add(name);
       }
     }
-    return new TrackControls(timeSignature, unknownKeys);
+    return new TrackControls(timeSignature, pitchMask, rhythmMask, remix, unknownKeys);
+  }
+
+  /** A control the native core reads and validates: here it only has to be an object. */
+  private static Optional<String> nativeControl(JsonNode setting, String field) {
+    return setting.isNull() ? Optional.empty() : Optional.of(write(requireObject(setting, field)));
+  }
+
+  /** {@code json} rewritten compactly, or InvalidArgument when it is not one JSON object. */
+  static String compactObject(String json, String field) {
+    JsonNode node;
+    try {
+      node = json == null ? null : MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw malformed(field, "not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (node == null || !node.isObject()) {
+      throw malformed(field, "expected a JSON object");
+    }
+    return write(node);
   }
 
   private static PieceControls readPieceControls(JsonNode value) {
@@ -395,6 +425,14 @@ final class GenerationJson {
 
   // ---- Writing ---------------------------------------------------------------------------------
 
+  private static JsonNode tree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("controls hold checked JSON objects", e);
+    }
+  }
+
   static String write(JsonNode json) {
     try {
       return MAPPER.writeValueAsString(json);
@@ -476,6 +514,9 @@ final class GenerationJson {
   private static ObjectNode controlsToJson(TrackControls controls) {
     ObjectNode json = MAPPER.createObjectNode();
     controls.timeSignature().ifPresent(index -> json.put(TrackControls.TIME_SIGNATURE, index));
+    controls.pitchMask().ifPresent(mask -> json.set(TrackControls.PITCH_MASK, tree(mask)));
+    controls.rhythmMask().ifPresent(mask -> json.set(TrackControls.RHYTHM_MASK, tree(mask)));
+    controls.remix().ifPresent(remix -> json.set(TrackControls.REMIX, tree(remix)));
     controls.unknownKeys().forEach(json::putNull);
     return json;
   }

@@ -159,10 +159,32 @@ class GenerationBuildersTest {
   }
 
   @Test
+  void pitchMasksAreKeptAsCompactJsonObjects() {
+    TrackControls controls = TrackControls.ofPitchMask("{ \"scale\" : \"major\", \"root\": 2 }");
+    assertEquals(Optional.of("{\"scale\":\"major\",\"root\":2}"), controls.pitchMask());
+    assertFalse(controls.isEmpty());
+    assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("[60]"));
+    assertThrows(InvalidArgumentException.class, () -> TrackControls.ofPitchMask("{\"scale\""));
+    TrackControls rhythm = TrackControls.ofRhythmMask("{\"grid\": {\"unit\": \"eighth\"}}");
+    assertEquals(Optional.of("{\"grid\":{\"unit\":\"eighth\"}}"), rhythm.rhythmMask());
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> new TrackControls(OptionalInt.empty(), List.of("rhythm_mask")));
+    TrackControls remix = TrackControls.ofRemix("{\"amount\": 0.5}");
+    assertEquals(Optional.of("{\"amount\":0.5}"), remix.remix());
+    TrackPrompt prompt =
+        TrackPrompt.builder(0).bars(1, 2).controls(controls)
+            .barControls(Map.of(1, rhythm, 2, remix)).build();
+    assertEquals(
+        prompt,
+        GenerationRequest.fromJson(GenerationRequest.of(List.of(prompt)).toJson()).tracks().get(0));
+  }
+
+  @Test
   void unknownControlKeysAreSortedSetsOfNames() {
     TrackControls controls =
-        new TrackControls(OptionalInt.empty(), List.of("remix", "pitch_mask", "remix"));
-    assertEquals(List.of("pitch_mask", "remix"), controls.unknownKeys());
+        new TrackControls(OptionalInt.empty(), List.of("mood", "swing", "mood"));
+    assertEquals(List.of("mood", "swing"), controls.unknownKeys());
     assertFalse(controls.isEmpty());
     assertTrue(TrackControls.NONE.isEmpty());
     InvalidArgumentException reserved =
@@ -170,6 +192,9 @@ class GenerationBuildersTest {
             InvalidArgumentException.class,
             () -> new TrackControls(OptionalInt.empty(), List.of("time_signature")));
     assertTrue(reserved.getMessage().contains("time_signature"), reserved.getMessage());
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> new TrackControls(OptionalInt.empty(), List.of("pitch_mask")));
     assertThrows(
         InvalidArgumentException.class, () -> PieceControls.builder().unknownKey("genre").build());
     PieceControls piece = PieceControls.builder().unknownKey("mood").microtiming(true).build();

@@ -193,7 +193,7 @@ class GenerationRequestJsonTest {
             + " \"mask_bars\": [0], \"attributes\": {\"min_polyphony\": 2, \"max_polyphony\": 3},"
             + " \"controls\": {\"time_signature\": 1, \"pitch_mask\": {\"scale\": \"major\"}},"
             + " \"bar_attributes\": {\"3\": {\"tension\": 4}, \"-1\": {}},"
-            + " \"bar_controls\": {\"2\": {\"time_signature\": 0}, \"3\": {\"remix\": 1}}}],"
+            + " \"bar_controls\": {\"2\": {\"time_signature\": 0}, \"3\": {\"swing\": 1}}}],"
             + " \"controls\": {\"genre\": \"jazz\", \"velocity\": true, \"mood\": \"happy\"}}";
     GenerationRequest request = GenerationRequest.fromJson(json);
     TrackPrompt prompt = request.tracks().get(0);
@@ -203,7 +203,14 @@ class GenerationRequestJsonTest {
     assertEquals(Map.of("min_polyphony", 2, "max_polyphony", 3), prompt.attributes());
     assertEquals(
         List.of("max_polyphony", "min_polyphony"), List.copyOf(prompt.attributes().keySet()));
-    assertEquals(new TrackControls(OptionalInt.of(1), List.of("pitch_mask")), prompt.controls());
+    assertEquals(
+        new TrackControls(
+            OptionalInt.of(1),
+            Optional.of("{\"scale\":\"major\"}"),
+            Optional.empty(),
+            Optional.empty(),
+            List.of()),
+        prompt.controls());
     assertEquals(Map.of(3, Map.of("tension", 4), -1, Map.of()), prompt.barAttributes());
     assertEquals(List.of(-1, 3), List.copyOf(prompt.barAttributes().keySet()));
     assertEquals(
@@ -211,7 +218,7 @@ class GenerationRequestJsonTest {
             2,
             TrackControls.ofTimeSignature(0),
             3,
-            new TrackControls(OptionalInt.empty(), List.of("remix"))),
+            new TrackControls(OptionalInt.empty(), List.of("swing"))),
         prompt.barControls());
     assertEquals(
         PieceControls.builder().genre("jazz").velocity(true).unknownKey("mood").build(),
@@ -222,11 +229,12 @@ class GenerationRequestJsonTest {
     JsonNode writtenPrompt = written.get("tracks").get(0);
     // Unknown control keys keep their name only, as the native toJson writes them.
     assertEquals(
-        tree("{\"time_signature\": 1, \"pitch_mask\": null}"), writtenPrompt.get("controls"));
+        tree("{\"time_signature\": 1, \"pitch_mask\": {\"scale\": \"major\"}}"),
+        writtenPrompt.get("controls"));
     assertEquals(
         tree("{\"3\": {\"tension\": 4}, \"-1\": {}}"), writtenPrompt.get("bar_attributes"));
     assertEquals(
-        tree("{\"2\": {\"time_signature\": 0}, \"3\": {\"remix\": null}}"),
+        tree("{\"2\": {\"time_signature\": 0}, \"3\": {\"swing\": null}}"),
         writtenPrompt.get("bar_controls"));
     assertEquals(
         tree("{\"genre\": \"jazz\", \"velocity\": true, \"mood\": null}"), written.get("controls"));

@@ -12,6 +12,8 @@ import java.util.List;
  *     then holds the steps accepted before the cancel
  * @param timings where the time went
  * @param tokensGenerated tokens sampled over the whole run, rejected attempts included
+ * @param contextTokens the most tokens the model held at once (a step's prompt plus what it
+ *     generated), to compare with the model's context length
  * @param attempts step attempts started (one per model prefill), retries included
  * @param warnings validation warnings and rejections that disabled checks let through
  */
@@ -20,6 +22,7 @@ public record GenerationResult(
     boolean cancelled,
     Timings timings,
     int tokensGenerated,
+    int contextTokens,
     int attempts,
     List<String> warnings) {
   public GenerationResult {

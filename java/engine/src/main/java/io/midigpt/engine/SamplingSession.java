@@ -118,6 +118,18 @@ public final class SamplingSession implements AutoCloseable {
   }
 
   /**
+   * The piece so far: the input with every step accepted until now applied, at the decoder's
+   * resolution. For a {@link ProgressListener} that shows results while the run goes on (it runs
+   * on the run's thread, between tokens); outside a run, the input or the final piece.
+   */
+  public Score currentScore() {
+    synchronized (lifecycle) {
+      checkOpen();
+    }
+    return ScoreWire.unpack(NativeCalls.ints(handle::result));
+  }
+
+  /**
    * Frees the native session.
    *
    * @throws IllegalStateException while {@link #run} is running (stop it with {@link #cancel()})
@@ -153,6 +165,7 @@ public final class SamplingSession implements AutoCloseable {
         new GenerationResult.Timings(
             setupNanos + loop.encodeNanos, loop.prefillNanos, loop.decodeNanos, loop.sampleNanos),
         loop.totalTokens,
+        loop.peakContextTokens,
         loop.attempts,
         warnings);
   }
@@ -180,6 +193,7 @@ public final class SamplingSession implements AutoCloseable {
     long sampleNanos;
     int attempts;
     int totalTokens;
+    int peakContextTokens;
 
     private int step;
     private int stepCount;
@@ -187,6 +201,7 @@ public final class SamplingSession implements AutoCloseable {
     private int stepTokens;
     private int mode;
     private int position;
+    private int promptTokens;
     /** attention mode: the key mask of the next decode call (prompt mask, then all visible). */
     private boolean[] keyMask;
 
@@ -210,6 +225,7 @@ public final class SamplingSession implements AutoCloseable {
         if (token >= 0) {
           stepTokens++;
           totalTokens++;
+          peakContextTokens = Math.max(peakContextTokens, promptTokens + stepTokens);
           listener.onProgress(
               new ProgressListener.Progress(step, stepCount, attempt, stepTokens, totalTokens));
         }
@@ -229,6 +245,8 @@ public final class SamplingSession implements AutoCloseable {
       mode = info[INFO_MASK_MODE];
       position = info[INFO_NEXT_POSITION];
       stepTokens = 0;
+      promptTokens = inputIds.length;
+      peakContextTokens = Math.max(peakContextTokens, promptTokens);
       attempts++;
       boolean[] visible = visibility(mask);
       keyMask = mode == MODE_ATTENTION ? visible : null;

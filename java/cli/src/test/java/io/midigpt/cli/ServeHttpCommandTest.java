@@ -1,0 +1,79 @@
+package io.midigpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** serve-http starts a real server, answers, and stops when its thread is interrupted. */
+class ServeHttpCommandTest {
+  private static final String MODEL =
+      CliRun.SHARED.resolve("golden/model/tiny_gpt2.safetensors").toString();
+
+  @Test
+  void servesUntilInterrupted() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    AtomicInteger exitCode = new AtomicInteger(-1);
+    Thread serving = new Thread(() -> exitCode.set(
+        commandLine.execute("serve-http", "--model", MODEL, "--port", "0", "--max-queue", "2")));
+    serving.start();
+    Pattern listening = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)");
+    Matcher matcher = listening.matcher("");
+    for (int i = 0; i < 600 && !matcher.find(); i++) {
+      Thread.sleep(50);
+      matcher = listening.matcher(out.toString());
+    }
+    assertTrue(matcher.find(0), "the server said where it listens: " + out + err);
+    int port = Integer.parseInt(matcher.group(1));
+    HttpResponse<String> health = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, health.statusCode());
+    assertTrue(health.headers().firstValue("X-Request-Id").isPresent());
+
+    serving.interrupt();
+    serving.join(30_000);
+    assertEquals(0, exitCode.get(), err.toString());
+  }
+
+  @Test
+  void benchHttpReportsThroughputLatencyAndStatuses() {
+    CliRun run = CliRun.of("bench", "http", "--model", MODEL, "--clients", "3", "--seconds", "2");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("requests/s"), run.out());
+    assertTrue(run.out().matches("(?s).*p50 \\d+ ms, p90 \\d+ ms, p99 \\d+ ms.*"), run.out());
+    assertTrue(run.out().contains("answers by status: {200="), run.out());
+  }
+
+  @Test
+  void aBadLogLevelIsAClearError() {
+    assertEquals("warn", levelOf("WARNING"));
+    try {
+      ServerLogging.configure("loud");
+      throw new AssertionError("accepted a bad level");
+    } catch (io.midigpt.InvalidArgumentException e) {
+      assertTrue(e.getMessage().contains("MIDIGPT_LOG_LEVEL=loud"), e.getMessage());
+    } finally {
+      ServerLogging.configure("info");
+    }
+  }
+
+  private static String levelOf(String level) {
+    ServerLogging.configure(level);
+    return System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
+  }
+}
