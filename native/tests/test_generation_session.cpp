@@ -688,6 +688,7 @@ TEST_CASE("infill steps of several tracks stay in their fill blocks") {
   };
   CHECK(deadEnds(SessionOptions{}) == 0);
   CHECK(deadEnds(SessionOptions::reference()) > 0);
+}
 
 TEST_CASE("pitch masks: a C-major mask never yields a black key; a narrow shape stays near") {
   const EncoderConfig& config = encoderConfig("yellow");

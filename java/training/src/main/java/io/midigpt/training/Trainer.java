@@ -259,11 +259,6 @@ public final class Trainer {
           }
           double gradNorm = clip();
           optimizer.step(lr);
-          // Every rank stops at the same step, whichever of them was asked.
-          stop = stopRequested.get();
-          if (group != null) {
-            stop = group.allReduceSum(stop ? 1 : 0) > 0;
-          }
           state = new TrainingState(state.step() + 1, state.microBatches() + accumulation,
               state.tokens() + targets,
               elapsedBefore + (System.nanoTime() - sessionStart) / 1e9);
@@ -292,6 +287,11 @@ public final class Trainer {
               lastEvalLoss));
           if (!evalSamples.isEmpty() && state.step() % config.evalSteps() == 0) {
             evaluate(state);
+          }
+          // Every rank stops at the same step, whichever of them was asked.
+          stop = stopRequested.get();
+          if (group != null) {
+            stop = group.allReduceSum(stop ? 1 : 0) > 0;
           }
           if ((state.step() % config.saveSteps() == 0 || stop) && leader()) {
             save(state);
