@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.midigpt.InvalidConfigException;
 import java.io.IOException;
+import io.midigpt.score.Score;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,5 +35,25 @@ record EncoderFacts(List<Integer> numBarsMap, Set<String> timeSignatures) {
 
   int minBars() {
     return numBarsMap.stream().mapToInt(Integer::intValue).min().orElseThrow();
+  }
+
+  /**
+   * The piece cut into consecutive windows of the longest size NumBars can say (a shorter known
+   * size for the tail), as training sees whole pieces.
+   */
+  List<Score> windows(Score piece) {
+    List<Integer> sizes = numBarsMap.stream().sorted(Comparator.reverseOrder()).toList();
+    int bars = piece.tracks().stream().mapToInt(t -> t.bars().size()).min().orElse(0);
+    List<Score> out = new ArrayList<>();
+    int start = 0;
+    while (true) {
+      int remaining = bars - start;
+      Integer size = sizes.stream().filter(n -> n <= remaining).findFirst().orElse(null);
+      if (size == null) {
+        return out;
+      }
+      out.add(piece.window(start, size));
+      start += size;
+    }
   }
 }

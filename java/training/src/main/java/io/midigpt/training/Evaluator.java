@@ -72,7 +72,7 @@ public final class Evaluator {
       NgramModel ngram = new NgramModel(settings.ngramOrder(), tokenizer.vocabulary().size());
       BarFingerprints fingerprints = new BarFingerprints();
       for (Score piece : train) {
-        for (Score window : windows(piece, facts)) {
+        for (Score window : facts.windows(piece)) {
           ngram.add(crop(encode(tokenizer, window), context));
         }
         fingerprints.addAll(tokenizer.normalize(piece));
@@ -84,7 +84,7 @@ public final class Evaluator {
       LikelihoodTally modelTally = new LikelihoodTally();
       LikelihoodTally ngramTally = new LikelihoodTally();
       for (Score piece : held) {
-        Score window = windows(piece, facts).get(0);
+        Score window = facts.windows(piece).get(0);
         int[] tokens = crop(encode(tokenizer, window), context);
         int[] masks = tokenizer.grammarMasks(tokens);
         float[] logits = modelLogits(checkpoint, tokens);
@@ -120,39 +120,12 @@ public final class Evaluator {
     if (limit > 0 && usable.size() > limit) {
       usable = usable.subList(0, limit);
     }
+    Map<Piece, byte[]> shardMusic = Piece.readShardRows(usable);
     List<Score> pieces = new ArrayList<>(usable.size());
-    Map<Path, List<Piece>> shards = new LinkedHashMap<>();
     for (Piece piece : usable) {
-      if (piece.inShard()) {
-        shards.computeIfAbsent(piece.file(), f -> new ArrayList<>()).add(piece);
-      } else {
-        pieces.add(Score.fromMidi(piece.readFile()));
-      }
+      pieces.add(Score.fromMidi(piece.inShard() ? shardMusic.get(piece) : piece.readFile()));
     }
-    shards.forEach((shard, rows) -> {
-      for (byte[] midi : ParquetShards.music(shard, rows.stream().mapToLong(Piece::row).toArray())) {
-        pieces.add(Score.fromMidi(midi));
-      }
-    });
     return pieces;
-  }
-
-  /** Consecutive windows of the longest size NumBars can say (a shorter one for the tail). */
-  private static List<Score> windows(Score piece, EncoderFacts facts) {
-    List<Integer> sizes = facts.numBarsMap().stream()
-        .sorted(java.util.Comparator.reverseOrder()).toList();
-    int bars = piece.tracks().stream().mapToInt(t -> t.bars().size()).min().orElse(0);
-    List<Score> out = new ArrayList<>();
-    int start = 0;
-    while (true) {
-      int remaining = bars - start;
-      Integer size = sizes.stream().filter(n -> n <= remaining).findFirst().orElse(null);
-      if (size == null) {
-        return out;
-      }
-      out.add(piece.window(start, size));
-      start += size;
-    }
   }
 
   private static int[] encode(Tokenizer tokenizer, Score window) {
@@ -207,7 +180,7 @@ public final class Evaluator {
       if (done == settings.generationPieces()) {
         break;
       }
-      Score window = windows(piece, facts).get(0);
+      Score window = facts.windows(piece).get(0);
       List<Integer> playing = new ArrayList<>();
       for (int t = 0; t < window.tracks().size(); t++) {
         if (window.tracks().get(t).noteCount() >= 4) {
@@ -347,7 +320,7 @@ public final class Evaluator {
         if (barToken.contains(tokens[i])) {
           bar++;
         }
-        boolean allowed = (masks[(i - 1) * words + tokens[i] / 32] >>> (tokens[i] % 32) & 1) == 1;
+        boolean allowed = LikelihoodTally.allowed(masks, (i - 1) * words, tokens[i]);
         if (!allowed && bar >= 0 && bar < broken.length) {
           broken[bar] = true;
         }

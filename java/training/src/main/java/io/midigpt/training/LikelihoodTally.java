@@ -51,7 +51,8 @@ final class LikelihoodTally {
     }
   }
 
-  private static boolean allowed(int[] masks, int offset, int token) {
+  /** Whether the mask row starting at {@code offset} allows {@code token}. */
+  static boolean allowed(int[] masks, int offset, int token) {
     return (masks[offset + token / 32] >>> (token % 32) & 1) == 1;
   }
 

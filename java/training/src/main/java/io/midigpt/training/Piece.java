@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One piece of training data: a MIDI file, or one row of a parquet shard (spec §10.1).
@@ -42,7 +47,28 @@ public record Piece(Path file, long row) {
     }
   }
 
-  /** The MIDI bytes of a file piece (shard rows are read in batches, see ParquetShards). */
+  /**
+   * The MIDI bytes of every shard row among {@code pieces}, one pass per shard: reading rows one
+   * at a time would decode a shard's whole music column each time.
+   */
+  static Map<Piece, byte[]> readShardRows(List<Piece> pieces) {
+    Map<Path, List<Piece>> byShard = new LinkedHashMap<>();
+    for (Piece piece : pieces) {
+      if (piece.inShard()) {
+        byShard.computeIfAbsent(piece.file(), f -> new ArrayList<>()).add(piece);
+      }
+    }
+    Map<Piece, byte[]> music = new HashMap<>();
+    byShard.forEach((shard, rows) -> {
+      byte[][] bytes = ParquetShards.music(shard, rows.stream().mapToLong(Piece::row).toArray());
+      for (int i = 0; i < bytes.length; i++) {
+        music.put(rows.get(i), bytes[i]);
+      }
+    });
+    return Map.copyOf(music);
+  }
+
+  /** The MIDI bytes of a file piece (shard rows are read in batches, see readShardRows). */
   byte[] readFile() {
     if (inShard()) {
       throw new IllegalStateException(id() + " is a shard row");

@@ -31,7 +31,7 @@ public final class SampleSource implements AutoCloseable {
       throw new io.midigpt.InvalidArgumentException("no usable training pieces");
     }
     this.pieces = List.copyOf(pieces);
-    this.shardMusic = readShards(this.pieces);
+    this.shardMusic = Piece.readShardRows(this.pieces);
     this.builder = new SampleBuilder(config, EncoderFacts.of(encoderConfigJson).numBarsMap());
     this.tokenizers = new TokenizerPool(encoderConfigJson, Math.max(1, threads));
     this.seed = seed;
@@ -39,23 +39,6 @@ public final class SampleSource implements AutoCloseable {
 
   public int size() {
     return pieces.size();
-  }
-
-  private static Map<Piece, byte[]> readShards(List<Piece> pieces) {
-    Map<Path, List<Piece>> byShard = new java.util.LinkedHashMap<>();
-    for (Piece piece : pieces) {
-      if (piece.inShard()) {
-        byShard.computeIfAbsent(piece.file(), f -> new java.util.ArrayList<>()).add(piece);
-      }
-    }
-    Map<Piece, byte[]> music = new java.util.HashMap<>();
-    byShard.forEach((shard, rows) -> {
-      byte[][] bytes = ParquetShards.music(shard, rows.stream().mapToLong(Piece::row).toArray());
-      for (int i = 0; i < bytes.length; i++) {
-        music.put(rows.get(i), bytes[i]);
-      }
-    });
-    return Map.copyOf(music);
   }
 
   /** The tokens of sample {@code index} (thread-safe, deterministic). */

@@ -230,26 +230,14 @@ public record ValidIndex(
     }
   }
 
-  /**
-   * Tokens of the piece cut into consecutive windows of the longest size the encoder knows (a
-   * shorter known size for the tail), as training sees it: NumBars can only say those sizes.
-   */
+  /** Tokens of the piece in the windows training cuts it into ({@link EncoderFacts#windows}). */
   private static int windowTokens(Score score, Tokenizer tokenizer, EncoderFacts facts) {
-    List<Integer> sizes = facts.numBarsMap().stream().sorted(java.util.Comparator.reverseOrder())
-        .toList();
-    int bars = score.tracks().stream().mapToInt(t -> t.bars().size()).min().orElse(0);
     int tokens = 0;
-    int start = 0;
-    while (true) {
-      int remaining = bars - start;
-      Integer size = sizes.stream().filter(n -> n <= remaining).findFirst().orElse(null);
-      if (size == null) {
-        return tokens;
-      }
-      tokens += tokenizer.encode(score.window(start, size),
-          io.midigpt.tokenizer.EncodeOptions.builder().windowBars(size).build()).length;
-      start += size;
+    for (Score window : facts.windows(score)) {
+      tokens += tokenizer.encode(window, io.midigpt.tokenizer.EncodeOptions.builder()
+          .windowBars(window.barCount()).build()).length;
     }
+    return tokens;
   }
 
   private static String key(List<Path> files, String encoderConfigJson, int minBars, int minTracks) {
