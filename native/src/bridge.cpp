@@ -316,7 +316,19 @@ IntArray SessionHandle::result() const {
 IntArray SessionHandle::progress() const {
   const SessionProgress progress = session_->progress();
   return IntArray({progress.step, progress.stepCount, progress.attempt, progress.stepTokens,
-                   progress.totalTokens});
+                   progress.totalTokens, progress.noteTokens});
+}
+
+IntArray SessionHandle::draftNotes() const {
+  return guarded([&] {
+    std::vector<int32_t> flat;
+    for (const PlacedNote& placed : session_->draftNotes()) {
+      const Note& note = placed.note;
+      flat.insert(flat.end(), {placed.track, placed.bar, note.onset, note.duration, note.pitch,
+                               note.velocity, note.delta});
+    }
+    return IntArray(std::move(flat));
+  });
 }
 
 std::string SessionHandle::failure() const { return session_->failure(); }

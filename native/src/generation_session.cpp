@@ -415,6 +415,7 @@ void GenerationSession::buildConstraints(const GenerationStep& patched) {
 void GenerationSession::prepareAttempt() {
   const InferenceConfig& inference = request_.config;
   generated_.clear();
+  noteTokens_ = 0;
   constraints_->reset();
   constraints_->advance(prompt_->tokens());
   const Vocabulary& vocabulary = tokenizer_.vocabulary();
@@ -483,7 +484,9 @@ int32_t GenerationSession::next(std::span<float> logits) {
   generated_.push_back(token);
   constraints_->advance(token);
   ++totalTokens_;
-  if (!prompt_->autoregressive() && vocabulary.decode(token).first == TokenType::FillInStart) {
+  const TokenType type = vocabulary.decode(token).first;
+  if (type == TokenType::NoteOnset || type == TokenType::NoteDuration) ++noteTokens_;
+  if (!prompt_->autoregressive() && type == TokenType::FillInStart) {
     // Each fill block is sampled with its own target's drum flag.
     ++fillBlocksStarted_;
     const std::vector<bool>& drums = prompt_->fillDrumFlags();
@@ -497,6 +500,22 @@ int32_t GenerationSession::next(std::span<float> logits) {
                    " tokens generated without completing the step"});
   }
   return token;
+}
+
+std::vector<PlacedNote> GenerationSession::draftNotes() const {
+  std::vector<PlacedNote> notes;
+  if (prompt_ == nullptr || generated_.empty() ||
+      (status_ != SessionStatus::Generating && status_ != SessionStatus::NeedsPrefill)) {
+    return notes;
+  }
+  // The same decode as candidate(), so a draft that is accepted equals the result's bars.
+  const Score draft = tokenizer_.normalizeOutput(prompt_->result(generated_, options_.decode));
+  for (const auto& [track, bar] : steps_[stepIndex_].barsToGenerate) {
+    if (const Bar* generated = barAt(draft, track, bar)) {
+      for (const Note& note : generated->notes) notes.push_back({track, bar, note});
+    }
+  }
+  return notes;
 }
 
 Score GenerationSession::candidate() const {
@@ -582,7 +601,7 @@ void GenerationSession::fail(const std::string& message) {
 
 SessionProgress GenerationSession::progress() const noexcept {
   return {static_cast<int32_t>(stepIndex_), static_cast<int32_t>(steps_.size()), attempt_,
-          static_cast<int32_t>(generated_.size()), totalTokens_};
+          static_cast<int32_t>(generated_.size()), totalTokens_, noteTokens_};
 }
 
 }  // namespace midigpt

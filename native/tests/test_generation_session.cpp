@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -330,6 +331,62 @@ TEST_CASE("random logits over real MIDI: infill and autoregressive requests comp
       if (!attempt.rejections.empty()) continue;
       checkGrammar(config, prompts.at(attempt.step), log.at({attempt.step, attempt.attempt}),
                    trackCount, c.autoregressive ? 4 : -1);
+    }
+  }
+}
+
+TEST_CASE("draft notes: each attempt's notes as they complete, equal to the accepted bars") {
+  const EncoderConfig& config = encoderConfig("yellow");
+  const Score input = midiScore("POP909_022.mid", 8);
+  const int32_t track = firstMelodicTrack(input);
+  for (const bool autoregressive : {false, true}) {
+    INFO("autoregressive: " << autoregressive);
+    const std::vector<int32_t> bars = autoregressive ? std::vector<int32_t>{5, 6, 7}
+                                                     : std::vector<int32_t>{1, 2, 5};
+    const Json request = {{"tracks", tracksJson(input.tracks.size(), track, bars, autoregressive)},
+                          {"config", {{"mask_mode", "attention"}, {"seed", 7}}}};
+    GenerationSession session(config, input, requestOf(request));
+    const FakeModel model = randomModel(config, 4, 3.0f);
+    std::vector<float> logits(static_cast<size_t>(config.vocabulary.size()));
+    std::map<int32_t, std::vector<midigpt::PlacedNote>> lastDraft;  // step -> its final draft
+    int32_t noteTokens = 0;
+    size_t drafted = 0;
+    int32_t attempt = 0;
+    while (session.status() == SessionStatus::NeedsPrefill ||
+           session.status() == SessionStatus::Generating) {
+      const int32_t step = session.currentStep().stepIndex;
+      if (session.currentStep().attempt != attempt || session.progress().stepTokens == 0) {
+        attempt = session.currentStep().attempt;
+        drafted = 0;
+        noteTokens = 0;
+      }
+      model(session, logits);
+      if (session.next(logits) < 0 || session.progress().step != step) continue;
+      if (session.progress().noteTokens == noteTokens) {
+        CHECK(session.draftNotes().size() == drafted);  // no note token, no new note
+        continue;
+      }
+      noteTokens = session.progress().noteTokens;
+      std::vector<midigpt::PlacedNote> draft = session.draftNotes();
+      CHECK(draft.size() >= drafted);
+      CHECK(draft.size() <= drafted + 1);  // notes arrive one at a time
+      for (const midigpt::PlacedNote& placed : draft) {
+        CHECK(placed.track == track);
+        CHECK(std::find(bars.begin(), bars.end(), placed.bar) != bars.end());
+      }
+      drafted = draft.size();
+      lastDraft[step] = std::move(draft);
+    }
+    REQUIRE(session.status() == SessionStatus::Done);
+    CHECK(session.draftNotes().empty());
+    std::map<int32_t, std::vector<midigpt::Note>> streamed;  // bar -> notes of the final drafts
+    for (const auto& [step, draft] : lastDraft) {
+      for (const midigpt::PlacedNote& placed : draft) streamed[placed.bar].push_back(placed.note);
+    }
+    for (int32_t bar : bars) {
+      INFO("bar " << bar);
+      CHECK(streamed[bar] ==
+            session.result().tracks[static_cast<size_t>(track)].bars[static_cast<size_t>(bar)].notes);
     }
   }
 }

@@ -105,8 +105,11 @@ class TokenizerHandle {
 ///   stepIndex stepCount attempt modelDim maskMode nextPosition tokenBudget
 /// maskMode: 0 token, 1 attention, 2 attention_approx, 3 attention_skip, 4 remove.
 constexpr int32_t kStepInfoFields = 7;
-/// SessionHandle::progress(), in order: step stepCount attempt stepTokens totalTokens.
-constexpr int32_t kSessionProgressFields = 5;
+/// SessionHandle::progress(), in order: step stepCount attempt stepTokens totalTokens
+/// noteTokens.
+constexpr int32_t kSessionProgressFields = 6;
+/// SessionHandle::draftNotes(), per note: track bar onset duration pitch velocity delta.
+constexpr int32_t kDraftNoteFields = 7;
 
 /// One generation run (midigpt/generation_session.hpp): Java runs the model and calls next()
 /// once per token with the logits of the last position. status() codes:
@@ -140,6 +143,8 @@ class SessionHandle {
   /// The whole piece so far as a wire score at the decode resolution.
   IntArray result() const;
   IntArray progress() const;
+  /// The current attempt's completed notes in its target bars (kDraftNoteFields each).
+  IntArray draftNotes() const;
   /// Why the session failed, empty otherwise.
   std::string failure() const;
   /// Validation warnings and rejections let through by disabled checks, as a JSON array.

@@ -129,6 +129,16 @@ struct SessionProgress {
   int32_t attempt = 0;
   int32_t stepTokens = 0;   // generated in the current attempt
   int32_t totalTokens = 0;  // generated over the whole session, every attempt
+  /// NoteOnset and NoteDuration tokens of the current attempt: a note can only have been
+  /// completed when this moves, so a caller streaming draftNotes() need look only then.
+  int32_t noteTokens = 0;
+};
+
+/// A note of a step target, in the piece's track and bar numbering.
+struct PlacedNote {
+  int32_t track = 0;
+  int32_t bar = 0;
+  Note note;
 };
 
 /// One finished attempt: accepted when `rejections` is empty.
@@ -171,6 +181,11 @@ class GenerationSession {
   /// is retried) or the session was cancelled. Throws InvalidArgument when a step used up its
   /// attempts (the message lists each attempt's rejections) or the session is over.
   int32_t next(std::span<float> logits);
+
+  /// The notes the current attempt has completed so far in its step's target bars, at the decode
+  /// resolution, bar by bar in the step's order. A draft: a rejected attempt's notes never reach
+  /// result(). Empty between steps.
+  std::vector<PlacedNote> draftNotes() const;
 
   /// The whole piece at the decode resolution: the input with every accepted step applied.
   const Score& result() const noexcept { return result_; }
@@ -222,6 +237,7 @@ class GenerationSession {
   std::unique_ptr<Sampler> sampler_;
   StepInput stepInput_;
   std::vector<int32_t> generated_;
+  int32_t noteTokens_ = 0;  // NoteOnset/NoteDuration tokens in generated_
   size_t fillBlocksStarted_ = 0;  // FillInStart tokens so far, the prompt's included
   std::vector<std::string> stepRejections_;  // of the current step's earlier attempts
 

@@ -99,7 +99,7 @@ public final class MidigptNative {
   /**
    * One generation run: Java runs the model and calls {@link #next} once per token. Status and
    * field layouts are the constants documented in bridge.hpp ({@code kStepInfoFields},
-   * {@code kSessionProgressFields}).
+   * {@code kSessionProgressFields}, {@code kDraftNoteFields}).
    */
   @Name("SessionHandle")
   public static class SessionHandle extends Pointer {
@@ -142,6 +142,8 @@ public final class MidigptNative {
     public native @ByVal IntArray result();
 
     public native @ByVal IntArray progress();
+
+    public native @ByVal IntArray draftNotes();
 
     public native @StdString String failure();
 

@@ -8,7 +8,9 @@ import io.midigpt.bridge.NativeCalls;
 import io.midigpt.bridge.ScoreWire;
 import io.midigpt.engine.model.Gpt2Model;
 import io.midigpt.engine.model.KvCache;
+import io.midigpt.score.Note;
 import io.midigpt.score.Score;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -45,6 +47,10 @@ public final class SamplingSession implements AutoCloseable {
   private static final int INFO_ATTEMPT = 2;
   private static final int INFO_MASK_MODE = 4;
   private static final int INFO_NEXT_POSITION = 5;
+
+  // Offsets into SessionHandle::progress() and the fields of one draftNotes() entry.
+  private static final int PROGRESS_NOTE_TOKENS = 5;
+  private static final int DRAFT_NOTE_FIELDS = 7;
 
   // SessionHandle::stepInfo() mask modes.
   private static final int MODE_ATTENTION = 1;
@@ -127,6 +133,26 @@ public final class SamplingSession implements AutoCloseable {
       checkOpen();
     }
     return ScoreWire.unpack(NativeCalls.ints(handle::result));
+  }
+
+  /**
+   * The notes the current step attempt has completed so far in its target bars, in the piece's
+   * track and bar numbering at the decoder's resolution: what a listener streams while the run
+   * goes on (call it from the {@link ProgressListener}, when {@code noteTokens} moved). A draft:
+   * a rejected attempt's notes never reach the result, and the next attempt's draft starts
+   * empty. Empty between steps and outside a run.
+   */
+  public List<DraftNote> draftNotes() {
+    synchronized (lifecycle) {
+      checkOpen();
+    }
+    int[] flat = NativeCalls.ints(handle::draftNotes);
+    List<DraftNote> notes = new ArrayList<>(flat.length / DRAFT_NOTE_FIELDS);
+    for (int i = 0; i + DRAFT_NOTE_FIELDS <= flat.length; i += DRAFT_NOTE_FIELDS) {
+      Note note = new Note(flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5], flat[i + 6]);
+      notes.add(new DraftNote(flat[i], flat[i + 1], note));
+    }
+    return notes;
   }
 
   /**
@@ -226,8 +252,9 @@ public final class SamplingSession implements AutoCloseable {
           stepTokens++;
           totalTokens++;
           peakContextTokens = Math.max(peakContextTokens, promptTokens + stepTokens);
-          listener.onProgress(
-              new ProgressListener.Progress(step, stepCount, attempt, stepTokens, totalTokens));
+          int noteTokens = NativeCalls.ints(handle::progress)[PROGRESS_NOTE_TOKENS];
+          listener.onProgress(new ProgressListener.Progress(
+              step, stepCount, attempt, stepTokens, totalTokens, noteTokens));
         }
       }
     }

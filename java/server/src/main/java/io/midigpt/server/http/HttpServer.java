@@ -205,7 +205,7 @@ public final class HttpServer implements AutoCloseable {
     json(ctx, 200, response);
   }
 
-  /** Server-sent events: {@code notes} frames as steps are accepted, then one final frame. */
+  /** Server-sent events: {@code notes} frames as notes are decoded, then one final frame. */
   private void stream(Context ctx, GenerateBody body) throws IOException {
     NoteStream notes = new NoteStream();
     GenerationJob job = GenerationJob.prepare(engine, body, notes);
@@ -226,7 +226,7 @@ public final class HttpServer implements AutoCloseable {
         GenerationJob.Outcome outcome = done.join();
         logOutcome(job, outcome);
         GenerationJob.Candidate only = outcome.candidates().get(0);
-        notes.finish(only.result() == null ? null : only.result().score());
+        notes.finish(only.result() == null ? null : only.result().score(), outcome.cancelled());
         String failure = failure(outcome);
         if (failure != null) {
           failureLog.append(job.requestId, ctx.body(), failure);

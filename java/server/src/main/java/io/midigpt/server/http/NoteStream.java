@@ -2,45 +2,106 @@ package io.midigpt.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.midigpt.engine.DraftNote;
 import io.midigpt.engine.ProgressListener;
 import io.midigpt.engine.SamplingSession;
 import io.midigpt.score.Bar;
 import io.midigpt.score.Note;
 import io.midigpt.score.Score;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code notes} events of a streamed generation. Each time the session moves on to a new step,
- * the bars the accepted steps changed are sent, note by note, as a {@code notes} frame; the bars
- * of the last step go out when the run ends, before {@code done}. Frames are made on the
- * generation thread and written by the request's thread, which also notices a client that left.
+ * The {@code notes} and {@code retract} events of a streamed generation. Each note goes out as
+ * soon as the model has completed it (its duration token, or its onset on drums). A step attempt
+ * the session rejects (a failed check, a retry follows) is taken back with one {@code retract}
+ * event per track naming its bars, so a client that draws the stream always shows what the
+ * session currently holds. Frames are made on the generation thread and written by the
+ * request's thread, which also notices a client that left.
  */
 final class NoteStream implements GenerationJob.Observer {
+  /** Where a streamed note lives; ordered so that retract events list bars in order. */
+  private record Place(int track, int bar) {}
+
+  private static final Comparator<Place> ORDER =
+      Comparator.comparingInt(Place::track).thenComparingInt(Place::bar);
+
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  /** Every note the client has been sent and not told to drop, by bar. */
+  private final Map<Place, List<Note>> streamed = new TreeMap<>(ORDER);
+  /** The bars the current attempt has streamed notes into. */
+  private final List<Place> attemptBars = new ArrayList<>();
   private int step = -1;
-  private Score sent;
+  private int attempt = -1;
+  private int noteTokens;
 
   @Override
   public void onProgress(SamplingSession session, ProgressListener.Progress progress) {
-    if (progress.step() == step) {
+    if (progress.step() != step || progress.attempt() != attempt) {
+      if (progress.step() == step) {
+        // Same step, next attempt: the session rejected what this attempt streamed.
+        retract(attemptBars);
+      }
+      attemptBars.clear();
+      step = progress.step();
+      attempt = progress.attempt();
+      noteTokens = 0;
+    }
+    if (progress.noteTokens() == noteTokens) {
       return;
     }
-    step = progress.step();
-    Score now = session.currentScore();
-    if (sent != null) {
-      offerChanges(sent, now);
+    noteTokens = progress.noteTokens();
+    Map<Place, List<Note>> draft = new TreeMap<>(ORDER);
+    for (DraftNote note : session.draftNotes()) {
+      draft.computeIfAbsent(new Place(note.track(), note.bar()), p -> new ArrayList<>())
+          .add(note.note());
     }
-    sent = now;
+    ArrayNode fresh = Json.MAPPER.createArrayNode();
+    draft.forEach((place, notes) -> {
+      List<Note> known = streamed.computeIfAbsent(place, p -> new ArrayList<>());
+      if (!attemptBars.contains(place)) {
+        attemptBars.add(place);
+      }
+      List<Note> unsent = new ArrayList<>(notes);
+      known.forEach(unsent::remove);
+      for (Note note : unsent) {
+        addEvent(fresh, place, note);
+        known.add(note);
+      }
+    });
+    offer(fresh);
   }
 
-  /** After the run (the queue's future happened-before this): the bars of the last step. */
-  void finish(Score result) {
-    if (sent != null && result != null) {
-      offerChanges(sent, result);
+  /**
+   * After the run (the queue's future happened-before this), squares the stream with the
+   * result: bars whose streamed notes differ from it are retracted, and unless the run was
+   * cancelled (its unfinished attempt is not in the result) they are sent again as the result
+   * has them.
+   */
+  void finish(Score result, boolean cancelled) {
+    if (result == null) {
+      return;
     }
-    sent = result;
+    List<Place> stale = new ArrayList<>();
+    streamed.forEach((place, notes) -> {
+      if (!sameNotes(notes, notesAt(result, place))) {
+        stale.add(place);
+      }
+    });
+    retract(stale);
+    if (!cancelled) {
+      ArrayNode notes = Json.MAPPER.createArrayNode();
+      for (Place place : stale) {
+        notesAt(result, place).forEach(note -> addEvent(notes, place, note));
+      }
+      offer(notes);
+    }
   }
 
   /** The next frame, waiting at most {@code millis}; null when none came. */
@@ -52,32 +113,62 @@ final class NoteStream implements GenerationJob.Observer {
     return frames.poll();
   }
 
-  private void offerChanges(Score before, Score after) {
-    ArrayNode notes = Json.MAPPER.createArrayNode();
-    for (int t = 0; t < after.tracks().size() && t < before.tracks().size(); t++) {
-      var afterBars = after.tracks().get(t).bars();
-      var beforeBars = before.tracks().get(t).bars();
-      for (int b = 0; b < afterBars.size() && b < beforeBars.size(); b++) {
-        Bar bar = afterBars.get(b);
-        if (bar.notes().equals(beforeBars.get(b).notes())) {
-          continue;
-        }
-        for (Note note : bar.notes()) {
-          ObjectNode event = notes.addObject();
-          event.put("track", t);
-          event.put("bar", b);
-          event.put("pitch", note.pitch());
-          event.put("onset_tick", note.onset());
-          event.put("duration_tick", note.duration());
-          event.put("velocity", note.velocity());
-        }
+  private void retract(List<Place> places) {
+    Map<Integer, List<Integer>> barsByTrack = new TreeMap<>();
+    for (Place place : places) {
+      List<Note> notes = streamed.remove(place);
+      if (notes != null && !notes.isEmpty()) {
+        barsByTrack.computeIfAbsent(place.track(), t -> new ArrayList<>()).add(place.bar());
       }
     }
+    barsByTrack.forEach((track, bars) -> {
+      ObjectNode frame = Json.object();
+      frame.put("type", "retract");
+      frame.put("track", track);
+      bars.sort(Comparator.naturalOrder());
+      bars.forEach(frame.putArray("bars")::add);
+      frames.add(Json.write(frame));
+    });
+  }
+
+  private void offer(ArrayNode notes) {
     if (!notes.isEmpty()) {
       ObjectNode frame = Json.object();
       frame.put("type", "notes");
       frame.set("notes", notes);
       frames.add(Json.write(frame));
     }
+  }
+
+  private static void addEvent(ArrayNode events, Place place, Note note) {
+    ObjectNode event = events.addObject();
+    event.put("track", place.track());
+    event.put("bar", place.bar());
+    event.put("pitch", note.pitch());
+    event.put("onset_tick", note.onset());
+    event.put("duration_tick", note.duration());
+    event.put("velocity", note.velocity());
+  }
+
+  private static List<Note> notesAt(Score score, Place place) {
+    if (place.track() >= score.tracks().size()) {
+      return List.of();
+    }
+    List<Bar> bars = score.tracks().get(place.track()).bars();
+    return place.bar() < bars.size() ? bars.get(place.bar()).notes() : List.of();
+  }
+
+  /** Equal as multisets: the stream's order is the order notes completed in. */
+  private static boolean sameNotes(List<Note> a, List<Note> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    List<Note> rest = new ArrayList<>(b);
+    for (Note note : a) {
+      if (!rest.remove(note)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

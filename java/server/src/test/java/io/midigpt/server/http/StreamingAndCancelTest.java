@@ -20,10 +20,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -76,40 +77,114 @@ class StreamingAndCancelTest {
     }
   }
 
+  /** What a client drawing the stream shows: notes frames add, retract frames take bars back. */
+  private static final class StreamedNotes {
+    final Map<Integer, List<String>> byBar = new TreeMap<>();
+    int noteFrames;
+    int retractFrames;
+    int largestNoteFrame;
+
+    /** Applies a notes or retract frame; false for the final frame. */
+    boolean apply(JsonNode frame) {
+      switch (frame.get("type").asText()) {
+        case "notes" -> {
+          noteFrames++;
+          largestNoteFrame = Math.max(largestNoteFrame, frame.get("notes").size());
+          for (JsonNode note : frame.get("notes")) {
+            assertEquals(0, note.get("track").asInt());
+            byBar.computeIfAbsent(note.get("bar").asInt(), b -> new ArrayList<>())
+                .add(key(note.get("pitch").asInt(), note.get("onset_tick").asInt(),
+                    note.get("duration_tick").asInt(), note.get("velocity").asInt()));
+          }
+          return true;
+        }
+        case "retract" -> {
+          retractFrames++;
+          assertEquals(0, frame.get("track").asInt());
+          frame.get("bars").forEach(bar -> byBar.remove(bar.asInt()));
+          return true;
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+
+    /** Every streamed note is in the result's bar and every note of a streamed bar was sent. */
+    void assertMatches(Score score) {
+      var bars = score.tracks().get(0).bars();
+      byBar.forEach((bar, notes) -> {
+        List<String> expected = new ArrayList<>();
+        bars.get(bar).notes().forEach(note -> expected.add(
+            key(note.pitch(), note.onset(), note.duration(), note.velocity())));
+        Collections.sort(expected);
+        List<String> sent = new ArrayList<>(notes);
+        Collections.sort(sent);
+        assertEquals(expected, sent, "bar " + bar);
+      });
+    }
+
+    private static String key(int pitch, int onset, int duration, int velocity) {
+      return pitch + "@" + onset + "+" + duration + "v" + velocity;
+    }
+  }
+
   @Test
-  void notesArriveBeforeDoneAndMatchTheResult() {
+  void notesArriveOneByOneBeforeDoneAndMatchTheResult() {
     try (TestServer server = TestServer.start(engine, settings -> settings)) {
       Iterator<JsonNode> frames = frames(server, generation(8, "stream-1", true));
-      Set<String> streamed = new HashSet<>();
+      StreamedNotes streamed = new StreamedNotes();
       JsonNode last = null;
-      int noteFramesBeforeEnd = 0;
       while (frames.hasNext()) {
         JsonNode frame = frames.next();
-        if (frame.get("type").asText().equals("notes")) {
-          noteFramesBeforeEnd++;
-          for (JsonNode note : frame.get("notes")) {
-            streamed.add(note.get("bar").asInt() + ":" + note.get("pitch").asInt() + "@"
-                + note.get("onset_tick").asInt());
-          }
-        } else {
+        if (!streamed.apply(frame)) {
           last = frame;
         }
       }
       assertNotNull(last);
       assertEquals("done", last.get("type").asText(), last.toString());
-      assertTrue(noteFramesBeforeEnd >= 2, "notes came step by step: " + noteFramesBeforeEnd);
+      // One frame per decoded note: the model completes one note per token.
+      assertEquals(1, streamed.largestNoteFrame);
       JsonNode response = last.get("response");
       assertEquals("stream-1", response.get("request_id").asText());
       assertEquals("completed", response.get("status").asText());
       Score score = Score.fromJson(response.get("score").toString());
-      Set<String> result = new HashSet<>();
-      var bars = score.tracks().get(0).bars();
-      for (int b = 0; b < bars.size(); b++) {
-        for (var note : bars.get(b).notes()) {
-          result.add(b + ":" + note.pitch() + "@" + note.onset());
+      assertEquals(score.noteCount(),
+          streamed.byBar.values().stream().mapToInt(List::size).sum(),
+          "every note of the result was streamed");
+      streamed.assertMatches(score);
+    }
+  }
+
+  @Test
+  void aRejectedAttemptIsRetractedBeforeItsRetry() {
+    // A drum hit on the downbeat, infilled under a schedule and pitch set that allow exactly that
+    // hit: every attempt streams it, and the novelty check rejects every attempt.
+    String body = """
+        {"score": {"tracks": [{"instrument": 0, "track_type": "drum", "bars": [
+           {"notes": [{"pitch": 36, "velocity": 100, "onset_ticks": 0, "duration_ticks": 120}]},
+           {"notes": []}, {"notes": []}, {"notes": []}]}]},
+         "request": {"tracks": [{"id": 0, "bars": [0], "controls": {
+           "rhythm_mask": {"positions": [{"pos": 0, "polyphony": 1}]},
+           "pitch_mask": {"pitches": [36]}}}],
+           "config": {"mask_mode": "attention", "seed": 5, "max_attempts": 3}},
+         "stream": true}""";
+    try (TestServer server = TestServer.start(engine, settings -> settings)) {
+      TestServer.Reply probe = server.post("/generate", body.replace("true}", "false}"));
+      assertEquals(500, probe.status(), probe.body());
+      Iterator<JsonNode> frames = frames(server, body);
+      StreamedNotes streamed = new StreamedNotes();
+      List<String> types = new ArrayList<>();
+      JsonNode last = null;
+      while (frames.hasNext()) {
+        last = frames.next();
+        types.add(last.get("type").asText());
+        if (streamed.apply(last)) {
+          streamed.byBar.values().forEach(notes -> assertEquals(1, notes.size(), notes.toString()));
         }
       }
-      assertEquals(result, streamed, "every note of the result was streamed, and no other");
+      assertEquals(List.of("notes", "retract", "notes", "retract", "notes", "error"), types);
+      assertTrue(last.get("error").asText().contains("novelty"), last.toString());
     }
   }
 
@@ -117,14 +192,20 @@ class StreamingAndCancelTest {
   void cancellingAStreamReturnsThePartialScore() {
     try (TestServer server = TestServer.start(engine, settings -> settings)) {
       Iterator<JsonNode> frames = frames(server, generation(200, "long-1", true));
-      JsonNode first = frames.next();
-      assertEquals("notes", first.get("type").asText());
+      StreamedNotes streamed = new StreamedNotes();
+      // A note of bar 2 means the steps of bars 0 and 1 were accepted.
+      JsonNode first;
+      do {
+        first = frames.next();
+        assertTrue(streamed.apply(first), first.toString());
+      } while (streamed.byBar.keySet().stream().noneMatch(bar -> bar >= 2));
       TestServer.Reply cancel = server.post("/generate/long-1/cancel", "");
       assertEquals(200, cancel.status(), cancel.body());
       assertEquals("cancelling", cancel.json().get("status").asText());
       JsonNode last = first;
       while (frames.hasNext()) {
         last = frames.next();
+        streamed.apply(last);
       }
       assertEquals("cancelled", last.get("type").asText(), last.toString());
       JsonNode response = last.get("response");
@@ -133,6 +214,10 @@ class StreamingAndCancelTest {
       assertEquals(200, partial.barCount());
       assertTrue(partial.noteCount() > 0, "the steps before the cancel are kept");
       assertTrue(partial.tracks().get(0).bars().get(199).notes().isEmpty(), "stopped early");
+      // The unfinished attempt's notes were retracted: the stream shows the partial score.
+      streamed.assertMatches(partial);
+      assertEquals(partial.noteCount(),
+          streamed.byBar.values().stream().mapToInt(List::size).sum());
     }
   }
 
