@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -63,6 +64,32 @@ final class InfillCommand implements Callable<Integer> {
           + " 1:4-7:bar_max_polyphony=2 (repeatable; see 'midigpt attributes').")
   List<BarAttribute> barAttributes = new ArrayList<>();
 
+  @Option(
+      names = "--pitch-mask",
+      paramLabel = "TRACK:MASK",
+      converter = ControlOption.PitchMask.class,
+      description = "Pitches a regenerated track may use: 0:major@D, 0:pitches=60,62,64,"
+          + " 0:classes=0,4,7, optionally +normal:MEAN:STD or +uniform:MIN:MAX (repeatable).")
+  List<ControlOption> pitchMasks = new ArrayList<>();
+
+  @Option(
+      names = "--rhythm",
+      paramLabel = "TRACK:RHYTHM",
+      converter = ControlOption.Rhythm.class,
+      description = "Where a regenerated track's notes start: a grid 0:eighth[:STRENGTH 0-1] or an"
+          + " exact schedule 0:onsets=0x2,12,30 (ticks at the model's resolution; xN notes at"
+          + " once) (repeatable).")
+  List<ControlOption> rhythms = new ArrayList<>();
+
+  @Option(
+      names = "--remix",
+      paramLabel = "TRACK:AMOUNT[:pitch|full]",
+      converter = ControlOption.Remix.class,
+      description = "Regenerate a track's bars as a variation of their notes: onsets kept, that"
+          + " fraction (0-1) of the pitches (pitch, the default) or of pitches and durations"
+          + " (full) resampled (repeatable).")
+  List<ControlOption> remixes = new ArrayList<>();
+
   @Mixin ModelOption model;
 
   @Mixin SamplingOptions sampling;
@@ -94,6 +121,10 @@ final class InfillCommand implements Callable<Integer> {
             + " is not regenerated: give it with --track " + attribute.track() + " --bars ...");
       }
     }
+    String notRegenerated = "the regenerated tracks are " + bars.keySet();
+    ControlOption.checkTracks("--pitch-mask", pitchMasks, bars::containsKey, notRegenerated);
+    ControlOption.checkTracks("--rhythm", rhythms, bars::containsKey, notRegenerated);
+    ControlOption.checkTracks("--remix", remixes, bars::containsKey, notRegenerated);
     try (InferenceEngine engine = model.open()) {
       Map<String, AttributeInfo> known = new LinkedHashMap<>();
       engine.attributes().forEach(info -> known.put(info.name(), info));
@@ -104,7 +135,9 @@ final class InfillCommand implements Callable<Integer> {
           prompts.add(TrackPrompt.ignored(t));
           continue;
         }
-        TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(List.copyOf(chosen));
+        TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(List.copyOf(chosen))
+            .controls(ControlOption.controlsFor(
+                t, OptionalInt.empty(), pitchMasks, rhythms, remixes));
         BarAttribute.applyAll(barAttributes, t, score.tracks().get(t).isDrum(), known, prompt);
         prompts.add(prompt.build());
       }

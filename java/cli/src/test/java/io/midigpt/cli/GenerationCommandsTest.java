@@ -106,6 +106,95 @@ class GenerationCommandsTest {
     }
   }
 
+  /** The first track with notes that is not a drum track, of the first 8 bars of SONG. */
+  private static int melodicTrack(Score score) {
+    for (int t = 0; t < score.tracks().size(); t++) {
+      if (!score.tracks().get(t).isDrum() && score.tracks().get(t).noteCount() > 0) {
+        return t;
+      }
+    }
+    throw new AssertionError("no melodic track");
+  }
+
+  @Test
+  void infillHonoursPitchMasksRhythmSchedulesAndRemix() {
+    Path in = temp.resolve("in.mid");
+    Score.read(SONG).window(0, 8).write(in);
+    Score before = Score.read(in);
+    int track = melodicTrack(before);
+    String t = track + ":";
+
+    Path scaled = temp.resolve("scaled.mid");
+    CliRun major = run(sampling("infill", in.toString(), "--track", "" + track, "--bars", "1-2",
+        "--pitch-mask", t + "major@D", "--out", scaled.toString()));
+    assertEquals(0, major.exitCode(), major.err());
+    Set<Integer> dMajor = Set.of(2, 4, 6, 7, 9, 11, 1);
+    Score masked = Score.read(scaled);
+    for (int bar = 1; bar <= 2; bar++) {
+      assertFalse(masked.tracks().get(track).bars().get(bar).notes().isEmpty());
+      for (var note : masked.tracks().get(track).bars().get(bar).notes()) {
+        assertTrue(dMajor.contains(note.pitch() % 12), "pitch " + note.pitch() + " in D major");
+      }
+    }
+
+    Path scheduled = temp.resolve("scheduled.mid");
+    CliRun rhythm = run(sampling("infill", in.toString(), "--track", "" + track, "--bars", "3",
+        "--rhythm", t + "onsets=0x2,12,30", "--out", scheduled.toString()));
+    assertEquals(0, rhythm.exitCode(), rhythm.err());
+    Score timed = Score.read(scheduled);
+    // Onsets at the model's 12-per-quarter grid, read back at the file's resolution.
+    int perGrid = timed.resolution() / 12;
+    assertEquals(List.of(0, 0, 12, 30), timed.tracks().get(track).bars().get(3).notes().stream()
+        .map(note -> note.onset() / perGrid).sorted().toList());
+
+    Path remixed = temp.resolve("remixed.mid");
+    CliRun remix = run(sampling("infill", in.toString(), "--track", "" + track, "--bars", "4",
+        "--remix", t + "0:full", "--out", remixed.toString()));
+    assertEquals(0, remix.exitCode(), remix.err());
+    assertEquals(pitches(before.tracks().get(track), 4),
+        pitches(Score.read(remixed).tracks().get(track), 4), "amount 0 keeps every pitch");
+  }
+
+  @Test
+  void generateHonoursAPitchMask() {
+    Path out = temp.resolve("pentatonic.mid");
+    CliRun run = run(sampling("generate", "--instrument", "0", "--bars", "4",
+        "--pitch-mask", "0:classes=0,3,5,7,10+uniform:48:72", "--out", out.toString()));
+    assertEquals(0, run.exitCode(), run.err());
+    Score score = Score.read(out);
+    assertTrue(score.noteCount() > 0);
+    for (var bar : score.tracks().get(0).bars()) {
+      for (var note : bar.notes()) {
+        assertTrue(Set.of(0, 3, 5, 7, 10).contains(note.pitch() % 12), "pitch " + note.pitch());
+        assertTrue(note.pitch() >= 48 && note.pitch() <= 72, "pitch " + note.pitch());
+      }
+    }
+  }
+
+  @Test
+  void badControlOptionsNameTheProblem() {
+    Path out = temp.resolve("never.mid");
+    CliRun scale = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "1",
+        "--pitch-mask", "0:majr", "--out", out.toString()));
+    assertEquals(2, scale.exitCode());
+    assertTrue(scale.err().contains("unknown scale 'majr'") && scale.err().contains("dorian"),
+        scale.err());
+    CliRun unit = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "1",
+        "--rhythm", "0:eight", "--out", out.toString()));
+    assertEquals(2, unit.exitCode());
+    assertTrue(unit.err().contains("unknown grid unit 'eight'"), unit.err());
+    CliRun elsewhere = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "1",
+        "--remix", "1:0.5", "--out", out.toString()));
+    assertEquals(1, elsewhere.exitCode());
+    assertTrue(elsewhere.err().contains("--remix track 1: the regenerated tracks are [0]"),
+        elsewhere.err());
+    CliRun amount = run(sampling("infill", SONG.toString(), "--track", "0", "--bars", "1",
+        "--remix", "0:1.5", "--out", out.toString()));
+    assertEquals(1, amount.exitCode());
+    assertTrue(amount.err().contains("remix"), amount.err());
+    assertFalse(Files.exists(out));
+  }
+
   private static List<Integer> pitches(Track track, int bar) {
     return track.bars().get(bar).notes().stream().map(n -> n.pitch()).sorted().toList();
   }
