@@ -95,14 +95,15 @@ class Gpt2ModelTest {
     Gpt2Config config = new Gpt2Config(647, 2048, 512, 6, 8); // ~80 MiB of weights
     Gpt2Model.random(config, ModelOptions.defaults(), 3).close();
     long resident = Pointer.physicalBytes();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 10; i++) {
       try (Gpt2Model scratch = Gpt2Model.random(config, ModelOptions.defaults(), 3);
           KvCache cache = scratch.newCache()) {
         ModelFixture.forwardRows(scratch, cache, new int[64]);
       }
     }
+    // A leak keeps every model (~800 MiB); the allocator may keep one or two freed ones mapped.
     long growth = Pointer.physicalBytes() - resident;
-    assertTrue(growth < 64L << 20, "five closed models left " + growth + " bytes resident");
+    assertTrue(growth < 160L << 20, "ten closed models left " + growth + " bytes resident");
   }
 
   @Test
