@@ -45,9 +45,7 @@ final class ExportCommand implements Callable<Integer> {
       default -> throw new InvalidArgumentException(
           "--dtype " + dtype + ": expected f32, f16 or bf16");
     };
-    if (Files.exists(out) && !force) {
-      throw new InvalidArgumentException(out + " exists; pass --force to replace it");
-    }
+    OutputFile.checkWritable(out, force);
     ModelExport.convert(model, out, type);
     spec.commandLine().getOut().printf("%s: %,d bytes%n", out, Files.size(out));
     return 0;

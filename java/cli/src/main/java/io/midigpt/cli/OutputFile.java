@@ -21,6 +21,11 @@ final class OutputFile {
 
   /** Fails before any work is done when the output exists and --force is absent. */
   Path checkWritable() {
+    return checkWritable(path, force);
+  }
+
+  /** The same rule for commands whose output is named otherwise (export, plot). */
+  static Path checkWritable(Path path, boolean force) {
     if (Files.exists(path) && !force) {
       throw new InvalidArgumentException(path + " exists; pass --force to replace it");
     }

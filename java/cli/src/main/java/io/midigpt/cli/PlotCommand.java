@@ -1,8 +1,6 @@
 package io.midigpt.cli;
 
-import io.midigpt.InvalidArgumentException;
 import io.midigpt.training.TrainingPlot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +30,7 @@ final class PlotCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path png = out != null ? out : runDir.resolve("loss.png");
-    if (Files.exists(png) && !force) {
-      throw new InvalidArgumentException(png + " exists; pass --force to replace it");
-    }
+    OutputFile.checkWritable(png, force);
     int steps = TrainingPlot.render(runDir, png);
     spec.commandLine().getOut().printf("%s: %d logged steps%n", png, steps);
     return 0;
