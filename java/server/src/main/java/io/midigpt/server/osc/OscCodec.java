@@ -41,7 +41,8 @@ public final class OscCodec {
     } catch (OSCParseException | RuntimeException e) {
       // JavaOSC reports some truncations as buffer or index exceptions rather than parse errors.
       throw new OscProtocolException(
-          OscError.INVALID_PARAM, "malformed OSC packet (" + length + " bytes): " + e.getMessage());
+          OscError.INVALID_PARAM, "malformed OSC packet (" + length + " bytes): "
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
   }
 
