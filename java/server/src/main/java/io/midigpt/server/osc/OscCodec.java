@@ -36,14 +36,21 @@ public final class OscCodec {
    * @throws OscProtocolException INVALID_PARAM for bytes that are not an OSC packet
    */
   public OSCPacket decode(byte[] bytes, int length) {
+    OSCPacket packet;
     try {
-      return parser.convert(ByteBuffer.wrap(bytes, 0, length).slice());
+      packet = parser.convert(ByteBuffer.wrap(bytes, 0, length).slice());
     } catch (OSCParseException | RuntimeException e) {
       // JavaOSC reports some truncations as buffer or index exceptions rather than parse errors.
       throw new OscProtocolException(
           OscError.INVALID_PARAM, "malformed OSC packet (" + length + " bytes): "
               + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
+    if (packet == null) {
+      // JavaOSC's answer to a type tag it has no handler for.
+      throw new OscProtocolException(
+          OscError.INVALID_PARAM, "OSC packet with an unsupported argument type tag");
+    }
+    return packet;
   }
 
   /** Encodes one message; Integer → i, Float → f, String → s, Boolean → T/F. */

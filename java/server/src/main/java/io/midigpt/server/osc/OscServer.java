@@ -136,7 +136,10 @@ public final class OscServer implements AutoCloseable {
       }
       return;
     }
-    OSCMessage message = (OSCMessage) packet;
+    if (!(packet instanceof OSCMessage message)) {
+      // A bundle element JavaOSC could not decode.
+      throw new OscProtocolException(OscError.INVALID_PARAM, "undecodable packet in a bundle");
+    }
     messages.incrementAndGet();
     dispatch(message.getAddress(), new OscArgs(message.getAddress(), message.getArguments()),
         arrived);
