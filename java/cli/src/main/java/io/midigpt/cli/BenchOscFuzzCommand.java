@@ -7,6 +7,8 @@ import io.midigpt.server.osc.OscServer;
 import io.midigpt.server.osc.OscServerSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +50,15 @@ final class BenchOscFuzzCommand implements Callable<Integer> {
         OscClient client = new OscClient(server.port())) {
       long heapBefore = BenchFigures.usedHeapAfterGc();
       long rssBefore = BenchFigures.residentBytes();
-      OscFuzzer.Stats stats = new OscFuzzer(client, seed).run(seconds * 1000L);
+      // In tenths, sampling resident memory: flat once the heap has grown, or leaking.
+      OscFuzzer fuzzer = new OscFuzzer(client, seed);
+      OscFuzzer.Stats stats = new OscFuzzer.Stats(0, 0, 0, 0);
+      List<Long> resident = new ArrayList<>();
+      for (int tenth = 0; tenth < 10; tenth++) {
+        stats = stats.plus(fuzzer.run(seconds * 100L));
+        client.drain();
+        resident.add(BenchFigures.residentBytes() >> 20);
+      }
       Thread.sleep(2000); // let the server answer what is still queued
       client.drain();
       client.send("/midigpt/param/reset", "no_such_param");
@@ -59,9 +69,11 @@ final class BenchOscFuzzCommand implements Callable<Integer> {
       out.printf("server: %d messages handled, %d error replies for bad input; client received"
           + " %d replies%n", server.messagesHandled(), server.errorsReplied(),
           client.receivedCount());
-      out.printf("heap after GC: %d MiB before, %d MiB after; resident: %d MiB before, %d MiB"
-          + " after%n", heapBefore >> 20, BenchFigures.usedHeapAfterGc() >> 20, rssBefore >> 20,
+      out.printf("heap after GC: %d MiB before, %d MiB after (%d MiB committed); resident: %d"
+          + " MiB before, %d MiB after%n", heapBefore >> 20, BenchFigures.usedHeapAfterGc() >> 20,
+          Runtime.getRuntime().totalMemory() >> 20, rssBefore >> 20,
           BenchFigures.residentBytes() >> 20);
+      out.printf("resident MiB after each tenth of the run: %s%n", resident);
       out.printf("server still answers: %s%n", alive ? "yes" : "NO");
       out.flush();
       return alive ? 0 : 1;

@@ -11,7 +11,12 @@ import java.util.Random;
  */
 public final class OscFuzzer {
   /** What a run sent. */
-  public record Stats(long packets, long randomPackets, long validPackets, long mutatedPackets) {}
+  public record Stats(long packets, long randomPackets, long validPackets, long mutatedPackets) {
+    public Stats plus(Stats other) {
+      return new Stats(packets + other.packets, randomPackets + other.randomPackets,
+          validPackets + other.validPackets, mutatedPackets + other.mutatedPackets);
+    }
+  }
 
   private static final String[] ADDRESSES = {
     "/midigpt/session/init", "/midigpt/session/start", "/midigpt/session/stop",

@@ -28,7 +28,6 @@ public final class OscServer implements AutoCloseable {
   /** Bundles nest; deeper ones are refused rather than recursed into. */
   private static final int MAX_BUNDLE_DEPTH = 8;
 
-  private final OscServerSettings settings;
   private final DatagramSocket socket;
   private final OscReplies replies;
   private final SessionState session;
@@ -43,7 +42,6 @@ public final class OscServer implements AutoCloseable {
   private boolean closed;
 
   private OscServer(InferenceEngine engine, OscServerSettings settings) throws IOException {
-    this.settings = settings;
     this.socket = new DatagramSocket(new InetSocketAddress(settings.host(), settings.port()));
     try {
       this.replies = new OscReplies(socket, settings.replyHost(), settings.replyPort());

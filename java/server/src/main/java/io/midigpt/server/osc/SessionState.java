@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The session a client drives (reference spec §9.2-9.3): its state machine, tracks and notes,
@@ -266,7 +267,7 @@ final class SessionState {
 
   /** The request for one agent of a ticket, built from the state of now; null when stale. */
   synchronized RequestBuilder.Built buildRequest(
-      GenerationTicket ticket, OscTrack agent, java.util.Set<OscTrack> agentsDone) {
+      GenerationTicket ticket, OscTrack agent, Set<OscTrack> agentsDone) {
     if (ticket.epoch() != epoch || !piece.tracks.contains(agent)) {
       return null;
     }

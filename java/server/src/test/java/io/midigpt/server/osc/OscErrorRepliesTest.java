@@ -125,6 +125,24 @@ class OscErrorRepliesTest {
   }
 
   @Test
+  void aFloodOfNotesIsBounded() {
+    try (OscTestServer osc = OscTestServer.start(engine, s -> s)) {
+      osc.startSession();
+      for (int i = 0; i < 520; i++) {
+        osc.client.send("/midigpt/note", 0, 60 + i % 12, 90, (i % 100) / 100f, .01f, 0);
+        if (i % 50 == 0) {
+          osc.assertAlive(); // pace the sender so the kernel's UDP buffer drops nothing
+        }
+      }
+      for (int i = 0; i < 8; i++) {
+        String text = osc.expect("/midigpt/error").stringArg(1);
+        assertTrue(text.contains("512 notes in bar 0 (the per-bar limit)"), text);
+      }
+      osc.assertAlive();
+    }
+  }
+
+  @Test
   void malformedPacketsAreRefusedAndTheServerGoesOn() {
     try (OscTestServer osc = OscTestServer.start(engine, s -> s)) {
       osc.client.sendRaw("not osc at all".getBytes(StandardCharsets.US_ASCII));

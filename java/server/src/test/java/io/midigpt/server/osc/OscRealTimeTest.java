@@ -28,7 +28,9 @@ class OscRealTimeTest {
   private static final long BAR_NANOS = 2_000_000_000L;
   /** Loopback and thread scheduling between the server's clock and the client's. */
   private static final long CLOCK_SLACK_NANOS = 100_000_000L;
-  private static final Pattern DROPPED = Pattern.compile("^bar (\\d+) of track 1 dropped: .*");
+  /** A late bar, or one skipped because the model was still busy with the one before. */
+  private static final Pattern DROPPED = Pattern.compile(
+      "^(?:bar (\\d+) of track 9 dropped|generation of bar (\\d+) skipped): .*");
 
   @Test
   void generatedBarsArriveBeforeTheirBarStartsOrAreReportedDropped() {
@@ -85,7 +87,8 @@ class OscRealTimeTest {
           case "/midigpt/error" -> {
             Matcher drop = DROPPED.matcher(reply.stringArg(1));
             if (reply.intArg(0) == OscError.GENERATION.code() && drop.matches()) {
-              dropped.add(Integer.parseInt(drop.group(1)));
+              String bar = drop.group(1) != null ? drop.group(1) : drop.group(2);
+              dropped.add(Integer.parseInt(bar));
             } else {
               otherErrors.add(reply.arguments().toString());
             }
