@@ -46,7 +46,7 @@ public final class ClipPlayer {
       for (Note note : source.notes()) {
         float onset = (float) Math.min(note.onset() / length, 0.9999);
         float duration = (float) Math.max(note.duration() / length, 0.0001);
-        client.send("/midigpt/note", i, note.pitch(), Math.max(1, note.velocity()), onset,
+        client.send("/midigpt/note", i, note.pitch(), note.velocity(), onset,
             duration, bar);
       }
     }
