@@ -68,8 +68,9 @@ public final class OscServer implements AutoCloseable {
     try {
       server = new OscServer(engine, settings);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on UDP " + settings.host() + ":"
-          + settings.port() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot start the OSC server on udp://" + settings.host()
+          + ":" + settings.port() + (settings.replyHost() == null ? "" : " replying to "
+          + settings.replyHost()) + ": " + e, e);
     }
     server.receiver.start();
     LOG.info("midigpt-osc serving {} on udp://{}:{}", settings.checkpointLabel(),
