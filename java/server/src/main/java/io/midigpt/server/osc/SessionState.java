@@ -27,7 +27,7 @@ final class SessionState {
   private PieceState piece;
   private OscParams params;
   private final Map<String, Integer> attrs = new LinkedHashMap<>();
-  private final BarClock clock = new BarClock();
+  private BarClock clock = new BarClock();
 
   SessionState(
       int resolution, boolean supportsTokenMask, List<AttributeInfo> attributes,
@@ -59,6 +59,7 @@ final class SessionState {
     piece = new PieceState(resolution, settings.limits());
     params = new OscParams(supportsTokenMask, settings.paramDefaults());
     attrs.clear();
+    clock = new BarClock();
     state = State.INITIALIZING;
   }
 
