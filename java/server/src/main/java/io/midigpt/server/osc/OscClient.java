@@ -69,6 +69,15 @@ public final class OscClient implements AutoCloseable {
     sendRaw(bytes);
   }
 
+  /** Sends messages in one bundle: the server handles them in order, as arriving at once. */
+  public void sendBundle(List<OSCMessage> messages) {
+    byte[] bytes;
+    synchronized (sendCodec) {
+      bytes = sendCodec.encode(new OSCBundle(new java.util.ArrayList<OSCPacket>(messages)));
+    }
+    sendRaw(bytes);
+  }
+
   /** Sends any bytes as one datagram (for malformed-input tests and fuzzing). */
   public void sendRaw(byte[] bytes) {
     try {

@@ -55,11 +55,16 @@ public final class OscCodec {
 
   /** Encodes one message; Integer → i, Float → f, String → s, Boolean → T/F. */
   public byte[] encode(String address, List<?> arguments) {
+    return encode(new OSCMessage(address, arguments));
+  }
+
+  /** Encodes a message or a bundle. */
+  public byte[] encode(OSCPacket packet) {
     out.clear();
     try {
-      serializer.write(new OSCMessage(address, arguments));
+      serializer.write(packet);
     } catch (OSCSerializeException | BufferOverflowException e) {
-      throw new IllegalArgumentException("cannot encode " + address + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot encode " + packet + ": " + e.getMessage(), e);
     }
     byte[] bytes = new byte[out.position()];
     out.flip();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.illposed.osc.OSCMessage;
 import io.midigpt.engine.InferenceEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,12 +82,14 @@ class OscSessionTest {
   void barsEndingFasterThanTheModelAnswersAreReportedDroppedNotDeliveredLate() {
     try (OscTestServer osc = OscTestServer.start(engine, s -> s)) {
       osc.startSession("model_dim", 4, "density_hard_limit", 8);
-      // Bar ends a fraction of a millisecond apart: the clock estimates tiny bars, so every
-      // generation misses the start of its bar. Bar 2's end asks for bar 4.
+      // Three bars ending in one bundle arrive at the same instant: the clock estimates bars of
+      // no length, so the generation bar 2's end asks for (bar 4) is late before it starts.
+      List<OSCMessage> bars = new ArrayList<>();
       for (int bar = 0; bar < 3; bar++) {
-        osc.playBar(0, bar);
-        osc.client.send("/midigpt/bar/end", bar, 4, 4);
+        bars.add(new OSCMessage("/midigpt/note", List.of(0, 60, 90, 0f, 0.25f, bar)));
+        bars.add(new OSCMessage("/midigpt/bar/end", List.of(bar, 4, 4)));
       }
+      osc.client.sendBundle(bars);
       OscClient.Received error = osc.client.await(
           reply -> reply.address().equals("/midigpt/error")
               || reply.address().equals("/midigpt/generated/open"), Duration.ofSeconds(60));
