@@ -40,6 +40,15 @@ final class BarGeneration {
   /** How a run ended, from the listener's point of view. */
   private enum Stop { NONE, TARGET_DONE, DEADLINE, TIMEOUT, ABANDONED }
 
+  /** What one agent's generation came to, for the agents after it. */
+  private enum Outcome {
+    DELIVERED,
+    /** This agent failed (reported); the next agents still have their chance. */
+    FAILED,
+    /** Late or abandoned: so is every agent after it. */
+    ENDED
+  }
+
   private final InferenceEngine engine;
   private final SessionState session;
   private final OscReplies replies;
@@ -71,27 +80,32 @@ final class BarGeneration {
     try {
       Set<OscTrack> done = new HashSet<>();
       for (OscTrack agent : agents) {
-        if (!generate(ticket, agent, done)) {
+        Outcome outcome = generate(ticket, agent, done);
+        if (outcome == Outcome.ENDED) {
           return;
         }
-        done.add(agent);
+        if (outcome == Outcome.DELIVERED) {
+          done.add(agent);
+        }
       }
-      session.clearOnceParams(ticket);
+      if (done.size() == agents.size()) {
+        session.clearOnceParams(ticket);
+      }
     } finally {
       replies.status("ready");
     }
   }
 
-  /** One agent's bars; false when the ticket ends here (failed, late or abandoned). */
-  private boolean generate(GenerationTicket ticket, OscTrack agent, Set<OscTrack> done) {
+  /** One agent's bars. */
+  private Outcome generate(GenerationTicket ticket, OscTrack agent, Set<OscTrack> done) {
     long started = System.nanoTime();
     if (started >= ticket.deadlineNanos()) {
       reportLate(ticket, agent, started, "before generating began");
-      return false;
+      return Outcome.ENDED;
     }
     RequestBuilder.Built built = session.buildRequest(ticket, agent, done);
     if (built == null || abandoned) {
-      return false;
+      return Outcome.ENDED;
     }
     replies.promptState(built.promptState());
     GenerationResult result;
@@ -101,7 +115,7 @@ final class BarGeneration {
     try (SamplingSession sampling = engine.session(built.score(), built.request())) {
       running = sampling;
       if (abandoned) {
-        return false;
+        return Outcome.ENDED;
       }
       ProgressListener listener = progress -> {
         long now = System.nanoTime();
@@ -121,27 +135,27 @@ final class BarGeneration {
     } catch (MidigptException | IllegalArgumentException e) {
       // The engine's validation (e.g. a model_dim the model has no window for) or sampling.
       fail(ticket, agent, e.getMessage());
-      return false;
+      return Outcome.FAILED;
     } finally {
       running = null;
     }
     long finished = System.nanoTime();
     switch (stop[0]) {
       case ABANDONED:
-        return false;
+        return Outcome.ENDED;
       case DEADLINE:
         reportLate(ticket, agent, finished, "and was cancelled");
-        return false;
+        return Outcome.ENDED;
       case TIMEOUT:
         fail(ticket, agent, "timed out after gen_timeout=" + ticket.params().real("gen_timeout")
             + " s");
-        return false;
+        return Outcome.FAILED;
       default:
         break;
     }
     if (finished >= ticket.deadlineNanos()) {
       reportLate(ticket, agent, finished, "and was dropped");
-      return false;
+      return Outcome.ENDED;
     }
     deliver(ticket, agent, built, result);
     LOG.info("generated bar {} of track {} in {} ms{}", ticket.target(), agent.id,
@@ -149,7 +163,7 @@ final class BarGeneration {
         ticket.hasDeadline()
             ? ", " + (ticket.deadlineNanos() - finished) / 1_000_000 + " ms before it plays"
             : "");
-    return true;
+    return Outcome.DELIVERED;
   }
 
   /** Stores and sends the agent's bars from {@code built.firstBar()} to the last target bar. */

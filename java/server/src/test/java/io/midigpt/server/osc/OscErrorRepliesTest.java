@@ -171,8 +171,8 @@ class OscErrorRepliesTest {
       assertEquals(OscError.GENERATION.code(), error.intArg(0));
       assertTrue(error.stringArg(1).contains("timed out"), error.stringArg(1));
       osc.expect("/midigpt/status");
-      // The once-only timeout applied to the failed generation only... and stays until one
-      // succeeds (as the reference clears once-params after a success): reset it.
+      // As in the reference, once-only params are cleared by a successful generation only, so
+      // the timeout would stay: reset it.
       osc.client.send("/midigpt/param/reset", "gen_timeout");
       osc.playBar(0, 3);
       osc.client.send("/midigpt/bar/end", 3, 4, 4);
