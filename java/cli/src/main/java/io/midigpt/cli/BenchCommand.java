@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Prints speed figures of the tokenizer, the model or the HTTP server on this machine.",
-    subcommands = {BenchTokenizerCommand.class, BenchModelCommand.class, BenchHttpCommand.class})
+        "Prints speed figures of the tokenizer, the model, the HTTP server or the OSC server on"
+            + " this machine, and fuzzes the OSC server.",
+    subcommands = {BenchTokenizerCommand.class, BenchModelCommand.class, BenchHttpCommand.class,
+      BenchOscCommand.class, BenchOscFuzzCommand.class})
 final class BenchCommand {}

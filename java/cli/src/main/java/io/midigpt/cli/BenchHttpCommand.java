@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,8 +72,8 @@ final class BenchHttpCommand implements Callable<Integer> {
       URI generate = URI.create("http://127.0.0.1:" + server.port() + "/generate");
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       send(client, generate); // warm-up
-      long heapBefore = usedHeapAfterGc();
-      long rssBefore = residentBytes();
+      long heapBefore = BenchFigures.usedHeapAfterGc();
+      long rssBefore = BenchFigures.residentBytes();
       long start = System.nanoTime();
       long end = start + Duration.ofSeconds(seconds).toNanos();
       List<Tally> tallies = new ArrayList<>();
@@ -89,7 +87,7 @@ final class BenchHttpCommand implements Callable<Integer> {
         List<Long> resident = new ArrayList<>();
         while (System.nanoTime() < end) {
           Thread.sleep(Math.max(1, Math.min(seconds * 100L, (end - System.nanoTime()) / 1_000_000)));
-          resident.add(residentBytes() >> 20);
+          resident.add(BenchFigures.residentBytes() >> 20);
         }
         for (Future<Tally> tally : running) {
           tallies.add(tally.get());
@@ -152,39 +150,11 @@ final class BenchHttpCommand implements Callable<Integer> {
     out.printf("%d clients for %.1f s against %s%n", clients, elapsed, model.label());
     out.printf("completed: %d (%.1f requests/s)%n", latencies.size(), latencies.size() / elapsed);
     out.printf("latency of completed requests: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-        percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
-        percentile(latencies, 100));
+        BenchFigures.percentile(latencies, 50), BenchFigures.percentile(latencies, 90), BenchFigures.percentile(latencies, 99),
+        BenchFigures.percentile(latencies, 100));
     out.printf("answers by status: %s%n", statuses);
     out.printf("heap after GC: %d MiB before, %d MiB after; resident: %d MiB before, %d MiB after%n",
-        heapBefore >> 20, usedHeapAfterGc() >> 20, rssBefore >> 20, residentBytes() >> 20);
+        heapBefore >> 20, BenchFigures.usedHeapAfterGc() >> 20, rssBefore >> 20, BenchFigures.residentBytes() >> 20);
     out.flush();
-  }
-
-  private static double percentile(List<Long> sorted, int percent) {
-    if (sorted.isEmpty()) {
-      return 0;
-    }
-    int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, index)) / 1e6;
-  }
-
-  private static long usedHeapAfterGc() {
-    Runtime runtime = Runtime.getRuntime();
-    System.gc();
-    return runtime.totalMemory() - runtime.freeMemory();
-  }
-
-  /** VmRSS of this process (Linux); 0 where /proc is not there. */
-  private static long residentBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux: no figure
-    }
-    return 0;
   }
 }

@@ -31,6 +31,8 @@ final class ServerLogging {
     if (!debugging) {
       System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
       System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+      // JavaOSC warns about every undecodable packet; the OSC server reports them itself.
+      System.setProperty("org.slf4j.simpleLogger.log.com.illposed.osc", "error");
     }
   }
 }

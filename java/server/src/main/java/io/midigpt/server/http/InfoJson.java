@@ -7,12 +7,13 @@ import io.midigpt.tokenizer.AttributeInfo;
 import io.midigpt.tokenizer.TokenDomain;
 
 /**
- * {@code GET /info}: what the loaded checkpoint lets a client control (http-api.md).
+ * {@code GET /info}: what the loaded checkpoint lets a client control (http-api.md); the OSC
+ * server sends the same object as {@code /midigpt/capabilities}.
  */
-final class InfoJson {
+public final class InfoJson {
   private InfoJson() {}
 
-  static ObjectNode of(InferenceEngine engine, String checkpointLabel) {
+  public static ObjectNode of(InferenceEngine engine, String checkpointLabel) {
     ObjectNode info = Json.object();
     info.put("checkpoint", checkpointLabel);
     ObjectNode capabilities = info.putObject("capabilities");
@@ -21,11 +22,7 @@ final class InfoJson {
       capabilities.put(attribute.name(), true);
       attributes.put(attribute.name(), attribute.size());
     }
-    boolean maskBar =
-        engine.tokenizer().vocabulary().domains().stream()
-            .map(TokenDomain::type)
-            .anyMatch("MaskBar"::equals);
-    capabilities.put("supports_token_mask", maskBar);
+    capabilities.put("supports_token_mask", supportsTokenMask(engine));
     capabilities.put("supports_attention_mask", true);
     capabilities.put("supports_attention_approx", true);
     capabilities.put("supports_attention_skip", true);
@@ -39,5 +36,12 @@ final class InfoJson {
     capabilities.put("supports_candidates", true);
     info.put("resolution", engine.tokenizer().resolution());
     return info;
+  }
+
+  /** Whether mask_mode "token" can work: the vocabulary has a MaskBar token (no released model). */
+  public static boolean supportsTokenMask(InferenceEngine engine) {
+    return engine.tokenizer().vocabulary().domains().stream()
+        .map(TokenDomain::type)
+        .anyMatch("MaskBar"::equals);
   }
 }
