@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DetokenizeCommand.class,
       InspectCommand.class,
       ServeHttpCommand.class,
+      StudioCommand.class,
       BenchCommand.class,
       PreprocessCommand.class,
       TrainCommand.class,

@@ -52,6 +52,7 @@ public final class HttpServer implements AutoCloseable {
   private final ResponseJson responses;
   private final FailureLog failureLog;
   private final ApiDocs docs;
+  private final ScoreConversion scores;
   private final Javalin app;
   private final Object closeLock = new Object();
   private boolean closed;
@@ -65,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
     this.responses = new ResponseJson(engine.modelConfig().nPositions());
     this.failureLog = new FailureLog(settings.failureLog());
     this.docs = ApiDocs.load();
+    this.scores = new ScoreConversion(settings.limits());
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.startupWatcherEnabled = false;
@@ -72,6 +74,9 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
       config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
       config.staticFiles.enableWebjars();
+      if (settings.studio()) {
+        StudioAssets.serve(config);
+      }
       config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
       config.jetty.addConnector((server, http) -> {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -160,6 +165,12 @@ public final class HttpServer implements AutoCloseable {
     app.post("/generate/{id}/cancel", this::cancel);
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(docs.openApi()));
     app.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(docs.page()));
+    app.post("/score/from-midi", scores::fromMidi);
+    app.post("/score/to-midi", scores::toMidi);
+    if (settings.studio()) {
+      String studio = StudioAssets.indexPage();
+      app.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(studio));
+    }
 
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e));
     app.exception(HttpResponseException.class, (e, ctx) ->
