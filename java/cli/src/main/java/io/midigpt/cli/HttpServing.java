@@ -1,10 +1,13 @@
 package io.midigpt.cli;
 
-import io.javalin.util.JavalinBindException;
 import io.midigpt.InvalidArgumentException;
 import io.midigpt.engine.InferenceEngine;
 import io.midigpt.server.http.HttpServer;
 import io.midigpt.server.http.HttpServerSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.IntConsumer;
@@ -81,9 +84,25 @@ final class HttpServing {
   private static HttpServer start(InferenceEngine engine, HttpServerSettings settings) {
     try {
       return HttpServer.start(engine, settings);
-    } catch (JavalinBindException e) {
+    } catch (Exception e) {
+      // Jetty may report a failed bind as its failure to stop afterwards (even as a checked
+      // exception, thrown sneakily), hiding the cause: try the address to see if it is the problem.
+      String problem = bindProblem(settings.host(), settings.port());
+      if (problem == null) {
+        throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+      }
       throw new InvalidArgumentException("cannot listen on " + settings.host() + ":"
-          + settings.port() + " (" + e.getMessage() + "); choose another --port or --host");
+          + settings.port() + " (" + problem + "); choose another --port or --host");
+    }
+  }
+
+  /** Why the address cannot be bound, or null when it can. */
+  private static String bindProblem(String host, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+      return null;
+    } catch (IOException e) {
+      return e.getMessage();
     }
   }
 
