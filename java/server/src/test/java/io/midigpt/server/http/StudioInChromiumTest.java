@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The studio end to end in headless Chromium against a real server over the tiny checkpoint: open
  * a MIDI file, select two bars of one track, infill them (notes stream into the roll), download
  * the result and check that every note outside those bars is the one the server read from the
- * file; then the keyboard, a server error, candidates and a tablet-width layout. Screenshots of
+ * file and that the key chosen for the track holds; then the keyboard (cancelling too), a
+ * server error, candidates, a new score and a tablet-width layout. Screenshots of
  * the main states go to target/studio-screenshots/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -100,13 +101,11 @@ class StudioInChromiumTest {
     type("seed", "5");
     type("density-limit", "6");
     type("max-attempts", "8");
-    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("select-track")))
-        .selectByValue(String.valueOf(track));
-    type("select-from", String.valueOf(FIRST_BAR + 1));
-    type("select-to", String.valueOf(FIRST_BAR + 2));
-    browser.findElement(By.id("select-apply")).click();
-    String cells = track + ":" + FIRST_BAR + "," + track + ":" + (FIRST_BAR + 1);
-    waitFor("#roll", "data-selection", cells);
+    selectBars(track, FIRST_BAR, FIRST_BAR + 1);
+    // The controls follow the selected track: a C major key for it.
+    assertEquals(String.valueOf(track), browser.findElement(By.id("control-track")).getAttribute("value"));
+    choose("pitch-scale", "major");
+    choose("pitch-root", "0");
     screenshot("2-selected");
 
     browser.findElement(By.id("generate")).click();
@@ -138,6 +137,12 @@ class StudioInChromiumTest {
         - notes(original, track, FIRST_BAR + 1).size(), kept);
     assertEquals(generated, notes(result, track, FIRST_BAR).size()
         + notes(result, track, FIRST_BAR + 1).size(), "the download holds the generated notes");
+    for (int b = FIRST_BAR; b <= FIRST_BAR + 1; b++) {
+      for (Note note : result.tracks().get(track).bars().get(b).notes()) {
+        assertTrue(List.of(0, 2, 4, 5, 7, 9, 11).contains(note.pitch() % 12),
+            "C major holds: pitch " + note.pitch());
+      }
+    }
     assertNoConsoleErrors();
   }
 
@@ -162,15 +167,29 @@ class StudioInChromiumTest {
     new Actions(browser).keyDown(Keys.CONTROL).keyDown(Keys.SHIFT).sendKeys("z")
         .keyUp(Keys.SHIFT).keyUp(Keys.CONTROL).perform();
     wait.until(driver -> historyIndex() == 2);
+
+    // Esc stops a long generation (every bar of the track): the bars done so far are kept.
+    selectBars(track, 0, original.barCount() - 1);
+    browser.findElement(By.cssSelector(".brand")).click();
+    new Actions(browser).sendKeys("g").perform();
+    wait.until(driver -> Integer.parseInt(roll("data-streamed")) > 0);
+    new Actions(browser).sendKeys(Keys.ESCAPE).perform();
+    waitFor("#app", "data-state", "idle");
+    String notices = (String) script("return [...document.querySelectorAll('.message')]"
+        + ".map(m => m.textContent).join(' | ')");
+    assertTrue(notices.contains("Cancelled"), notices);
+    assertTrue(browser.findElement(By.cssSelector("#history li[aria-current]"))
+        .getAttribute("textContent").contains("cancelled"));
     assertNoConsoleErrors();
   }
 
   @Test
   @Order(3)
   void candidatesCanBeComparedByPickingOne() {
+    selectBars(track, FIRST_BAR, FIRST_BAR + 1);
     type("num-candidates", "2");
     browser.findElement(By.id("generate")).click();
-    waitFor("#roll", "data-generations", "3");
+    waitFor("#roll", "data-generations", "4");
     waitFor("#app", "data-state", "idle");
     waitFor("#candidates-card", "data-count", "2");
     List<WebElement> choices = browser.findElements(By.cssSelector("#candidates input[type=radio]"));
@@ -189,7 +208,7 @@ class StudioInChromiumTest {
 
   @Test
   @Order(4)
-  void aServerRefusalIsShownWithItsReason() {
+  void aServerRefusalIsShownWithItsReason() throws IOException {
     type("temperature", "0");
     browser.findElement(By.id("generate")).click();
     wait.until(driver -> !driver.findElements(By.cssSelector(".message.error")).isEmpty());
@@ -197,6 +216,11 @@ class StudioInChromiumTest {
     assertTrue(message.contains("422") && message.contains("temperature"), message);
     screenshot("4-error");
     type("temperature", "1");
+    browser.findElement(By.id("file-input")).sendKeys(
+        TestServer.SHARED.resolve("midi/empty.mid").toRealPath().toString());
+    wait.until(driver -> driver.findElements(By.cssSelector(".message.error")).stream()
+        .anyMatch(m -> m.getText().contains("empty.mid has no notes")));
+    assertEquals(String.valueOf(original.tracks().size()), roll("data-tracks"), "the score stays");
     // The browser itself logs the refused request; nothing else may be an error.
     for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
       if (entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
@@ -208,6 +232,27 @@ class StudioInChromiumTest {
 
   @Test
   @Order(5)
+  void aNewScoreHasTheChosenTracksBarsAndTimeSignatureAndCanBeGenerated() {
+    browser.findElement(By.id("new-score")).click();
+    type("new-bars", "4");
+    choose("new-ts", "3/4");
+    browser.findElement(By.id("new-create")).click();
+    waitFor("#roll", "data-bars", "4");
+    assertEquals("3", roll("data-tracks"), "piano, bass and drums");
+    assertEquals("0", roll("data-notes"));
+    assertEquals("0,3,6,9", roll("data-bar-starts"), "bars of three quarter notes");
+    int generations = Integer.parseInt(roll("data-generations"));
+    selectBars(0, 0, 3);
+    browser.findElement(By.id("generate")).click();
+    waitFor("#roll", "data-generations", String.valueOf(generations + 1));
+    waitFor("#app", "data-state", "idle");
+    assertTrue(Integer.parseInt(roll("data-generated-notes")) > 0, errors());
+    screenshot("5-new-score");
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  @Order(6)
   void atTabletWidthNothingOverflowsAndTheKeyControlsShow() {
     fitViewport(820, 1180);
     long overflow = ((Number) script("return document.documentElement.scrollWidth"
@@ -223,7 +268,7 @@ class StudioInChromiumTest {
           id + " fits the width: " + box.getX() + "+" + box.getWidth() + " of " + width);
     }
     assertTrue(browser.findElement(By.cssSelector("label[for=file-input]")).isDisplayed());
-    screenshot("5-narrow");
+    screenshot("6-narrow");
     fitViewport(1280, 800);
   }
 
@@ -284,6 +329,23 @@ class StudioInChromiumTest {
 
   private String roll(String attribute) {
     return browser.findElement(By.id("roll")).getAttribute(attribute);
+  }
+
+  /** Selects bars first..last (0-based) of one track with the form under the roll. */
+  private void selectBars(int track, int first, int last) {
+    choose("select-track", String.valueOf(track));
+    type("select-from", String.valueOf(first + 1));
+    type("select-to", String.valueOf(last + 1));
+    browser.findElement(By.id("select-apply")).click();
+    StringBuilder cells = new StringBuilder();
+    for (int b = first; b <= last; b++) {
+      cells.append(cells.length() == 0 ? "" : ",").append(track).append(':').append(b);
+    }
+    waitFor("#roll", "data-selection", cells.toString());
+  }
+
+  private void choose(String id, String value) {
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id(id))).selectByValue(value);
   }
 
   private void type(String id, String text) {

@@ -163,6 +163,11 @@ async function openFile(event) {
   try {
     const {score: read, bar_count: bars, note_count: notes} = await scoreFromMidi(file);
     setState('idle');
+    if (read.tracks.length === 0) {
+      messages.error(`${file.name} has no notes, so there is nothing to show: start a new score`
+          + ' instead (New…).');
+      return;
+    }
     load(read, `open ${file.name}`, file.name.replace(/\.midi?$/i, ''));
     messages.notice(`Opened ${file.name}: ${read.tracks.length} tracks, ${bars} bars, ${notes} notes.`);
   } catch (error) {
