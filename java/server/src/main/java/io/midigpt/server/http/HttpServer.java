@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The midigpt-http API over one loaded engine (http-api.md; the reference's REST API, spec §8, is
  * a subset): health and info, generation as plain JSON, as server-sent events, or MIDI file in and
- * out, cancellation by request id, and its own OpenAPI description with Swagger UI at {@code
- * /docs}. Generations run one at a time in a bounded queue.
+ * out, cancellation by request id, MIDI to score JSON and back ({@link ScoreConversion}), its own
+ * OpenAPI description with Swagger UI at {@code /docs}, and, when the settings ask for it, the
+ * browser studio at {@code /}. Generations run one at a time in a bounded queue.
  *
  * <pre>{@code
  * try (InferenceEngine engine = InferenceEngine.fromCheckpoint(path);

@@ -241,6 +241,14 @@ class StudioInChromiumTest {
     assertEquals("3", roll("data-tracks"), "piano, bass and drums");
     assertEquals("0", roll("data-notes"));
     assertEquals("0,3,6,9", roll("data-bar-starts"), "bars of three quarter notes");
+    // The mouse: a drag selects a rectangle of cells, ctrl-click toggles one.
+    new Actions(browser).moveToLocation(cellX(1), cellY(0)).clickAndHold()
+        .moveToLocation(cellX(2), cellY(1)).release().perform();
+    waitFor("#roll", "data-selection", "0:1,0:2,1:1,1:2");
+    new Actions(browser).keyDown(Keys.CONTROL).moveToLocation(cellX(2), cellY(1)).click()
+        .keyUp(Keys.CONTROL).perform();
+    waitFor("#roll", "data-selection", "0:1,0:2,1:1");
+
     int generations = Integer.parseInt(roll("data-generations"));
     selectBars(0, 0, 3);
     browser.findElement(By.id("generate")).click();
@@ -329,6 +337,25 @@ class StudioInChromiumTest {
 
   private String roll(String attribute) {
     return browser.findElement(By.id("roll")).getAttribute(attribute);
+  }
+
+  /** The page x of the middle of a bar on the roll. */
+  private int cellX(int bar) {
+    return ((Number) script("const r = document.querySelector('.roll-overlay')"
+        + ".getBoundingClientRect(); const roll = document.getElementById('roll');"
+        + " const starts = roll.dataset.barStarts.split(',').map(Number);"
+        + " const perQuarter = Number(roll.dataset.pxPerQuarter);"
+        + " const end = " + bar + " + 1 < starts.length ? starts[" + bar + " + 1]"
+        + " : starts[" + bar + "] + 1;"
+        + " return Math.round(r.left + (starts[" + bar + "] + end) / 2 * perQuarter);")).intValue();
+  }
+
+  /** The page y of the middle of a track's lane. */
+  private int cellY(int track) {
+    return ((Number) script("const r = document.querySelector('.roll-overlay')"
+        + ".getBoundingClientRect(); const lane = Number(document.getElementById('roll')"
+        + ".dataset.laneHeight); return Math.round(r.top + (" + track + " + 0.5) * lane);"))
+        .intValue();
   }
 
   /** Selects bars first..last (0-based) of one track with the form under the roll. */

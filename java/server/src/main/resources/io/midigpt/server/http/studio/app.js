@@ -53,7 +53,6 @@ async function start() {
         roll.dataset.streamed = String(notes.length);
       });
   pianoRoll = new PianoRoll(roll, selection, {
-    onSeek: () => {},
     onHeader: (track, action) => {
       if (action === 'mute') {
         player.toggleMute(track);
@@ -143,6 +142,10 @@ function show(next) {
 }
 
 function load(next, label, name) {
+  if (generation.running) {
+    messages.error('A generation is running: wait for it or cancel it (Esc) first.');
+    return;
+  }
   fileName = name;
   candidates.hide();
   lastCells = [];
@@ -157,6 +160,10 @@ async function openFile(event) {
   const file = event.target.files[0];
   event.target.value = '';
   if (!file) {
+    return;
+  }
+  if (generation.running) {
+    messages.error('A generation is running: wait for it or cancel it (Esc) first.');
     return;
   }
   setState('loading');
@@ -240,6 +247,9 @@ function finish(result, cells, response, started) {
 }
 
 function pickCandidate(index) {
+  if (generation.running) {
+    return;
+  }
   const candidate = candidates.candidates[index];
   history.replace(candidate.score, `generate (candidate ${index + 1} of ${candidates.candidates.length})`);
   show(candidate.score);
@@ -394,10 +404,8 @@ function clamp(value, low, high) {
   return Math.min(high, Math.max(low, value));
 }
 
-window.addEventListener('beforeunload', () => {
-  if (generation?.running) {
-    generation.cancel();
-  }
-});
+// A page that goes away stops its generation (a closed stream does too, but a non-streamed
+// candidates request would run on).
+window.addEventListener('pagehide', () => generation?.cancelOnExit());
 
 start();

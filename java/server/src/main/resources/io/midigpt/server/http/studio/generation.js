@@ -74,6 +74,13 @@ export class Generation {
     }
   }
 
+  /** From a page being closed: a beacon, the one request a leaving page can still send. */
+  cancelOnExit() {
+    if (this.requestId) {
+      navigator.sendBeacon(`/generate/${encodeURIComponent(this.requestId)}/cancel`);
+    }
+  }
+
   /** Asks the server to stop; the running call then answers with what was done. */
   async cancel() {
     if (this.requestId) {

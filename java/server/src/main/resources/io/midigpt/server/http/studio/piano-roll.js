@@ -1,7 +1,8 @@
 // The multitrack piano roll: one lane per track (notes as bars spanning their pitch range, drums
-// as hits), bar lines and numbers, the selected target bars, notes arriving from a streamed
-// generation, the loop region and the playhead. Two stacked canvases: the notes, redrawn when the
-// score changes, and an overlay redrawn for selection, streaming and the playhead.
+// as hits), bar lines, the selected target bars, notes arriving from a streamed generation and
+// the playhead; above them a ruler with bar numbers, the loop region and the start cursor, which
+// stays in view while the lanes scroll. The lanes are two stacked canvases: the notes, redrawn
+// when the score changes, and an overlay redrawn for the selection and the playhead.
 
 import {barTimeline, pitchRange} from './score.js';
 
@@ -14,7 +15,7 @@ export class PianoRoll {
   /**
    * @param element the roll's container (gets data-* attributes tests and styles read)
    * @param selection the shared Selection
-   * @param handlers {onSeek(quarters), onHeader(trackIndex, action)} from the app
+   * @param handlers {onHeader(trackIndex, action)} from the app (mute, solo)
    */
   constructor(element, selection, handlers) {
     this.element = element;
@@ -30,6 +31,8 @@ export class PianoRoll {
     this.loop = null;
     this.headers = element.querySelector('.lane-headers');
     this.stage = element.querySelector('.roll-stage');
+    this.lanes = element.querySelector('.roll-lanes');
+    this.ruler = element.querySelector('.roll-ruler');
     this.notesCanvas = element.querySelector('.roll-notes');
     this.overlay = element.querySelector('.roll-overlay');
     this.element.dataset.rulerHeight = RULER_HEIGHT;
@@ -120,17 +123,20 @@ export class PianoRoll {
 
   layout() {
     this.width = Math.max(1, Math.ceil(this.timeline.total * this.pxPerQuarter));
-    this.height = RULER_HEIGHT + LANE_HEIGHT * this.score.tracks.length;
+    this.height = LANE_HEIGHT * this.score.tracks.length;
     const scale = Math.min(window.devicePixelRatio || 1, MAX_CANVAS_PIXELS / this.width);
-    for (const canvas of [this.notesCanvas, this.overlay]) {
+    const size = (canvas, height) => {
       canvas.width = Math.round(this.width * scale);
-      canvas.height = Math.round(this.height * scale);
+      canvas.height = Math.round(height * scale);
       canvas.style.width = `${this.width}px`;
-      canvas.style.height = `${this.height}px`;
-    }
+      canvas.style.height = `${height}px`;
+    };
+    size(this.notesCanvas, this.height);
+    size(this.overlay, this.height);
+    size(this.ruler, RULER_HEIGHT);
     this.scale = scale;
     this.stage.style.width = `${this.width}px`;
-    this.stage.style.height = `${this.height}px`;
+    this.lanes.style.height = `${this.height}px`;
     this.element.dataset.pxPerQuarter = this.pxPerQuarter;
     this.element.dataset.barStarts = this.timeline.starts.join(',');
   }
@@ -140,7 +146,7 @@ export class PianoRoll {
   }
 
   laneTop(track) {
-    return RULER_HEIGHT + track * LANE_HEIGHT;
+    return track * LANE_HEIGHT;
   }
 
   pitchY(track, pitch) {
@@ -187,8 +193,6 @@ export class PianoRoll {
   }
 
   drawLanes(g) {
-    g.fillStyle = '#f4f5f7';
-    g.fillRect(0, 0, this.width, RULER_HEIGHT);
     this.score.tracks.forEach((track, t) => {
       g.fillStyle = t % 2 ? '#ffffff' : '#f9fafb';
       g.fillRect(0, this.laneTop(t), this.width, LANE_HEIGHT);
@@ -200,24 +204,52 @@ export class PianoRoll {
   drawGrid(g) {
     const {starts, lengths} = this.timeline;
     const beats = this.pxPerQuarter >= 10;
-    const labelEvery = Math.max(1, Math.ceil(28 / (this.pxPerQuarter * 4)));
-    g.font = '11px system-ui, sans-serif';
-    g.textBaseline = 'middle';
     starts.forEach((start, b) => {
       const left = this.x(start);
       if (beats) {
         g.fillStyle = '#eceef1';
         for (let q = 1; q < lengths[b]; q++) {
-          g.fillRect(Math.round(left + q * this.pxPerQuarter), RULER_HEIGHT, 1, this.height);
+          g.fillRect(Math.round(left + q * this.pxPerQuarter), 0, 1, this.height);
         }
       }
       g.fillStyle = '#aab1ba';
       g.fillRect(Math.round(left), 0, 1, this.height);
+    });
+  }
+
+  /** Bar numbers (as many as fit), the loop region and the start cursor. */
+  drawRuler() {
+    const g = this.ruler.getContext('2d');
+    g.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    g.fillStyle = '#f4f5f7';
+    g.fillRect(0, 0, this.width, RULER_HEIGHT);
+    g.fillStyle = '#d7dbe0';
+    g.fillRect(0, RULER_HEIGHT - 1, this.width, 1);
+    const {starts, lengths} = this.timeline;
+    if (this.loop && this.loop.last < starts.length) {
+      const left = this.x(starts[this.loop.first]);
+      const right = this.x(starts[this.loop.last] + lengths[this.loop.last]);
+      g.fillStyle = 'rgba(16, 185, 129, 0.35)';
+      g.fillRect(left, 0, right - left, RULER_HEIGHT);
+    }
+    const labelEvery = Math.max(1, Math.ceil(28 / (this.pxPerQuarter * 4)));
+    g.font = '11px system-ui, sans-serif';
+    g.textBaseline = 'middle';
+    starts.forEach((start, b) => {
+      const left = this.x(start);
+      g.fillStyle = '#aab1ba';
+      g.fillRect(Math.round(left), 0, 1, RULER_HEIGHT);
       if (b % labelEvery === 0) {
         g.fillStyle = '#4b5563';
         g.fillText(String(b + 1), left + 4, RULER_HEIGHT / 2);
       }
     });
+    g.fillStyle = '#6b7280';
+    g.fillRect(Math.round(this.x(this.cursor)), 0, 2, RULER_HEIGHT);
+    if (this.playhead !== null) {
+      g.fillStyle = '#dc2626';
+      g.fillRect(Math.round(this.x(this.playhead)), 0, 2, RULER_HEIGHT);
+    }
   }
 
   drawNote(g, track, start, length, pitch, velocity, drum, color) {
@@ -273,18 +305,11 @@ export class PianoRoll {
     for (const key of this.selection.cells) {
       cell(key, 'rgba(37, 99, 235, 0.16)', 'rgba(37, 99, 235, 0.85)');
     }
-    if (this.loop && this.loop.last < starts.length) {
-      const left = this.x(starts[this.loop.first]);
-      const right = this.x(starts[this.loop.last] + lengths[this.loop.last]);
-      g.fillStyle = 'rgba(16, 185, 129, 0.35)';
-      g.fillRect(left, 0, right - left, RULER_HEIGHT);
-    }
-    g.fillStyle = '#6b7280';
-    g.fillRect(Math.round(this.x(this.cursor)), 0, 2, RULER_HEIGHT);
     if (this.playhead !== null) {
       g.fillStyle = '#dc2626';
       g.fillRect(Math.round(this.x(this.playhead)), 0, 2, this.height);
     }
+    this.drawRuler();
     this.element.dataset.selection = this.selection.toString();
   }
 
@@ -307,13 +332,15 @@ export class PianoRoll {
     if (left < scroller.scrollLeft || left > scroller.scrollLeft + visibleWidth - 40) {
       scroller.scrollLeft = Math.max(0, left - 40);
     }
-    const top = this.laneTop(track);
-    if (top < scroller.scrollTop + RULER_HEIGHT || top + LANE_HEIGHT > scroller.scrollTop + scroller.clientHeight) {
+    // Lanes sit below the ruler, which covers the top of the scrolled view.
+    const top = RULER_HEIGHT + this.laneTop(track);
+    const bottom = top + LANE_HEIGHT;
+    if (top < scroller.scrollTop + RULER_HEIGHT || bottom > scroller.scrollTop + scroller.clientHeight) {
       scroller.scrollTop = Math.max(0, top - RULER_HEIGHT - LANE_HEIGHT / 2);
     }
   }
 
-  /** The (track, bar) under a point of the overlay, or null; bar -1 means the ruler. */
+  /** The (track, bar) under a point of the lanes, or null. */
   cellAt(offsetX, offsetY) {
     const quarters = offsetX / this.pxPerQuarter;
     const {starts} = this.timeline;
@@ -321,17 +348,17 @@ export class PianoRoll {
     for (let b = 0; b < starts.length && starts[b] <= quarters; b++) {
       bar = b;
     }
-    if (bar < 0) {
-      return null;
-    }
-    if (offsetY < RULER_HEIGHT) {
-      return {track: -1, bar, quarters};
-    }
-    const track = Math.floor((offsetY - RULER_HEIGHT) / LANE_HEIGHT);
-    return track < this.score.tracks.length ? {track, bar, quarters} : null;
+    const track = Math.floor(offsetY / LANE_HEIGHT);
+    return bar < 0 || track < 0 || track >= this.score.tracks.length ? null : {track, bar};
   }
 
   bindPointer() {
+    this.ruler.addEventListener('pointerdown', (event) => {
+      if (this.score && event.button === 0) {
+        this.cursor = Math.min(this.timeline.total, Math.max(0, event.offsetX / this.pxPerQuarter));
+        this.drawRuler();
+      }
+    });
     let dragging = false;
     this.overlay.addEventListener('pointerdown', (event) => {
       if (!this.score || event.button !== 0) {
@@ -339,12 +366,6 @@ export class PianoRoll {
       }
       const at = this.cellAt(event.offsetX, event.offsetY);
       if (!at) {
-        return;
-      }
-      if (at.track < 0) {
-        this.cursor = at.quarters;
-        this.handlers.onSeek(at.quarters);
-        this.drawOverlay();
         return;
       }
       if (event.shiftKey && this.selection.anchor) {
@@ -365,8 +386,9 @@ export class PianoRoll {
       if (!dragging) {
         return;
       }
-      const at = this.cellAt(event.offsetX, Math.max(RULER_HEIGHT, event.offsetY));
-      if (at && at.track >= 0) {
+      const at = this.cellAt(event.offsetX,
+          Math.min(this.height - 1, Math.max(0, event.offsetY)));
+      if (at) {
         this.selection.selectRange(this.selection.anchor, at);
       }
     });
