@@ -256,6 +256,30 @@ class StudioInChromiumTest {
     waitFor("#app", "data-state", "idle");
     assertTrue(Integer.parseInt(roll("data-generated-notes")) > 0, errors());
     screenshot("5-new-score");
+
+    // Solo a lane; loop bar 2 (three quarter notes from quarter 3): the playhead wraps there.
+    browser.findElements(By.cssSelector(".lane-solo")).get(0).click();
+    wait.until(driver -> "true".equals(driver.findElements(By.cssSelector(".lane-solo")).get(0)
+        .getAttribute("aria-pressed")));
+    browser.findElement(By.id("loop")).click();
+    selectBars(0, 1, 1);
+    waitFor("#roll", "data-loop", "1-1");
+    browser.findElement(By.cssSelector(".brand")).click();
+    new Actions(browser).sendKeys(" ").perform();
+    waitFor("#app", "data-playing", "true");
+    List<Double> heads = new ArrayList<>();
+    wait.until(driver -> {
+      String head = roll("data-playhead");
+      if (head != null) {
+        heads.add(Double.parseDouble(head));
+      }
+      return heads.size() > 2 && heads.get(heads.size() - 1) < heads.get(heads.size() - 2);
+    });
+    new Actions(browser).sendKeys(" ").perform();
+    waitFor("#app", "data-playing", "false");
+    for (double head : heads) {
+      assertTrue(head >= 3 - 1e-3 && head <= 6 + 1e-3, "playhead " + head + " left the loop");
+    }
     assertNoConsoleErrors();
   }
 

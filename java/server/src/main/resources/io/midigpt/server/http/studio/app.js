@@ -36,6 +36,7 @@ let candidates = null;
 let score = null;
 let fileName = 'untitled';
 let lastCells = [];
+let following = false;
 
 async function start() {
   try {
@@ -89,9 +90,11 @@ async function start() {
     $('play').textContent = player.playing ? 'Stop' : 'Play';
     $('play').setAttribute('aria-pressed', String(player.playing));
     pianoRoll.renderHeaders(headerState());
-    if (player.playing) {
+    // Mute, solo and loop changes come here too: one animation loop per start, not per change.
+    if (player.playing && !following) {
+      following = true;
       requestAnimationFrame(followPlayhead);
-    } else {
+    } else if (!player.playing) {
       pianoRoll.setPlayhead(null);
     }
   });
@@ -122,15 +125,18 @@ function setState(state) {
   updateStatus();
 }
 
-/** Shows a score: the roll, the player, the controls and the selection follow it. */
-function show(next) {
-  const tracksChanged = !score || score.tracks.length !== next.tracks.length;
+/**
+ * Shows a score: the roll, the player, the controls and the selection follow it. `fresh` (another
+ * piece) drops the mute, solo and control settings of the previous one.
+ */
+function show(next, {fresh = false} = {}) {
+  const reset = fresh || !score || score.tracks.length !== next.tracks.length;
   score = next;
-  if (tracksChanged) {
+  if (reset) {
     player.resetTracks();
   }
   player.setScore(next);
-  controls.setScore(next, {reset: tracksChanged});
+  controls.setScore(next, {reset});
   selection.clip(next.tracks.length, barCount(next));
   pianoRoll.setScore(next, {mutedOrSoloed: headerState()});
   roll.dataset.notes = String(noteCount(next));
@@ -152,8 +158,7 @@ function load(next, label, name) {
   pianoRoll?.setGenerated([]);
   selection.clear();
   history.push(next, label);
-  show(next);
-  $('download').disabled = false;
+  show(next, {fresh: true});
 }
 
 async function openFile(event) {
@@ -312,9 +317,12 @@ function togglePlay() {
 
 function followPlayhead() {
   if (!player.playing) {
+    following = false;
     return;
   }
-  pianoRoll.setPlayhead(player.playhead());
+  const quarters = player.playhead();
+  pianoRoll.setPlayhead(quarters);
+  roll.dataset.playhead = quarters.toFixed(3);
   requestAnimationFrame(followPlayhead);
 }
 
@@ -329,6 +337,7 @@ function updateLoop() {
   }
   player.setLoop(range);
   pianoRoll.setLoop(range);
+  roll.dataset.loop = range ? `${range.first}-${range.last}` : '';
 }
 
 function headerState() {
