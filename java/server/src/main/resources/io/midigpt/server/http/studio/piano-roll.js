@@ -137,6 +137,8 @@ export class PianoRoll {
     this.scale = scale;
     this.stage.style.width = `${this.width}px`;
     this.lanes.style.height = `${this.height}px`;
+    // A short piece gets a short roll; the scrollbars and border need a little more.
+    this.element.style.maxHeight = `${RULER_HEIGHT + this.height + 20}px`;
     this.element.dataset.pxPerQuarter = this.pxPerQuarter;
     this.element.dataset.barStarts = this.timeline.starts.join(',');
   }
