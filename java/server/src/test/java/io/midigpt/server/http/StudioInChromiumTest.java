@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,18 +167,20 @@ class StudioInChromiumTest {
         .keyUp(Keys.SHIFT).keyUp(Keys.CONTROL).perform();
     wait.until(driver -> historyIndex() == 2);
 
-    // Esc stops a long generation (every bar of the track): the bars done so far are kept.
+    // Esc stops a long generation (every bar of three tracks) as soon as it has started.
     selectBars(track, 0, original.barCount() - 1);
+    for (int other : List.of((track + 1) % 9, (track + 2) % 9)) {
+      choose("select-track", String.valueOf(other));
+      browser.findElement(By.id("select-add")).click();
+    }
+    wait.until(driver -> roll("data-selection").split(",").length == 3 * original.barCount());
     browser.findElement(By.cssSelector(".brand")).click();
     new Actions(browser).sendKeys("g").perform();
-    wait.until(driver -> Integer.parseInt(roll("data-streamed")) > 0);
+    waitFor("#app", "data-state", "generating");
     new Actions(browser).sendKeys(Keys.ESCAPE).perform();
     waitFor("#app", "data-state", "idle");
-    String notices = (String) script("return [...document.querySelectorAll('.message')]"
-        + ".map(m => m.textContent).join(' | ')");
-    assertTrue(notices.contains("Cancelled"), notices);
-    assertTrue(browser.findElement(By.cssSelector("#history li[aria-current]"))
-        .getAttribute("textContent").contains("cancelled"));
+    String status = browser.findElement(By.id("status")).getText();
+    assertTrue(status.startsWith("Cancelled"), status);
     assertNoConsoleErrors();
   }
 
@@ -208,6 +209,35 @@ class StudioInChromiumTest {
 
   @Test
   @Order(4)
+  void selectedBarsGetTheirOwnKey() {
+    int first = FIRST_BAR + 4;
+    selectBars(track, first, first + 1);
+    browser.findElement(By.id("scope-bars")).click();
+    choose("pitch-scale", "major_pentatonic");
+    choose("pitch-root", "2");
+    assertEquals("1 track(s) and 2 bar(s) have their own controls.",
+        browser.findElement(By.id("controls-summary")).getText());
+    int generations = Integer.parseInt(roll("data-generations"));
+    browser.findElement(By.id("generate")).click();
+    waitFor("#roll", "data-generations", String.valueOf(generations + 1));
+    waitFor("#app", "data-state", "idle");
+    assertTrue(Integer.parseInt(roll("data-generated-notes")) > 0, errors());
+    int downloaded = downloads().size();
+    browser.findElement(By.id("download")).click();
+    wait.until(driver -> downloads().size() > downloaded);
+    Score result = Score.read(downloads().get(downloads().size() - 1));
+    for (int b = first; b <= first + 1; b++) {
+      for (Note note : result.tracks().get(track).bars().get(b).notes()) {
+        assertTrue(List.of(2, 4, 6, 9, 11).contains(note.pitch() % 12),
+            "D major pentatonic holds in bar " + b + ": pitch " + note.pitch());
+      }
+    }
+    browser.findElement(By.id("scope-track")).click();
+    assertNoConsoleErrors();
+  }
+
+  @Test
+  @Order(5)
   void aServerRefusalIsShownWithItsReason() throws IOException {
     type("temperature", "0");
     browser.findElement(By.id("generate")).click();
@@ -231,7 +261,7 @@ class StudioInChromiumTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aNewScoreHasTheChosenTracksBarsAndTimeSignatureAndCanBeGenerated() {
     browser.findElement(By.id("new-score")).click();
     type("new-bars", "4");
@@ -284,7 +314,7 @@ class StudioInChromiumTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void atTabletWidthNothingOverflowsAndTheKeyControlsShow() {
     fitViewport(820, 1180);
     long overflow = ((Number) script("return document.documentElement.scrollWidth"
@@ -338,15 +368,18 @@ class StudioInChromiumTest {
   }
 
   private Path awaitDownload() {
-    wait.until(driver -> findDownload().isPresent());
-    return findDownload().orElseThrow();
+    wait.until(driver -> !downloads().isEmpty());
+    return downloads().get(0);
   }
 
-  private Optional<Path> findDownload() {
+  /** The finished downloads, oldest first (Chrome numbers repeated names: x (1).mid). */
+  private List<Path> downloads() {
     try (Stream<Path> files = Files.list(downloads)) {
-      return files.filter(path -> path.toString().endsWith(".mid")).findFirst();
+      return files.filter(path -> path.toString().endsWith(".mid"))
+          .sorted(java.util.Comparator.comparingLong(path -> path.toFile().lastModified()))
+          .toList();
     } catch (IOException e) {
-      return Optional.empty();
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -424,7 +457,8 @@ class StudioInChromiumTest {
   }
 
   private String errors() {
-    StringBuilder text = new StringBuilder("messages:");
+    StringBuilder text = new StringBuilder("status: " + browser.findElement(By.id("status"))
+        .getText() + "; errors:");
     for (WebElement message : browser.findElements(By.cssSelector(".message"))) {
       text.append(" [").append(message.getText()).append(']');
     }

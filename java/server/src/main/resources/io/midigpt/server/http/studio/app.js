@@ -22,7 +22,7 @@ import {Synth} from './synth.js';
 const $ = (id) => document.getElementById(id);
 const app = $('app');
 const roll = $('roll');
-const messages = new Messages($('messages'));
+const messages = new Messages($('messages'), $('status'));
 const history = new History();
 const selection = new Selection();
 const player = new Player(new Synth());
@@ -244,11 +244,9 @@ function finish(result, cells, response, started) {
   roll.dataset.generations = String(Number(roll.dataset.generations ?? 0) + 1);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const seed = response.seed ?? response.base_seed;
-  $('status').textContent = `Generated ${notesIn(result, cells)} notes in ${cells.length} bar(s)`
-      + ` in ${seconds} s (seed ${seed}).`;
-  for (const warning of response.warnings ?? []) {
-    messages.notice(`Server warning: ${warning}`);
-  }
+  const warnings = response.warnings?.length ? ` Server warnings: ${response.warnings.join('; ')}` : '';
+  messages.notice(`Generated ${notesIn(result, cells)} notes in ${cells.length} bar(s) in`
+      + ` ${seconds} s (seed ${seed}).${warnings}`);
 }
 
 function pickCandidate(index) {
@@ -384,12 +382,7 @@ function fillSelectionForm() {
 const BUSY_STATUS = {generating: 'Generating…', cancelling: 'Cancelling…', loading: 'Reading the file…'};
 
 function updateStatus() {
-  const status = $('status');
-  if (BUSY_STATUS[app.dataset.state]) {
-    status.textContent = BUSY_STATUS[app.dataset.state];
-  } else if (Object.values(BUSY_STATUS).includes(status.textContent)) {
-    status.textContent = '';
-  }
+  messages.busy(BUSY_STATUS[app.dataset.state] ?? null);
   if (!score) {
     return;
   }

@@ -1,40 +1,45 @@
-// The message area: errors stay until dismissed, notices fade after a few seconds.
+// What the page tells the user. Errors are banners between the toolbar and the workspace that
+// stay until dismissed (or until the next generation); notices go to the one-line status in the
+// toolbar, which never changes the layout, so nothing moves under the mouse when they change.
 
 import {el} from './dom.js';
 
-const MAX_SHOWN = 4;
-const NOTICE_MS = 6000;
+const MAX_ERRORS = 3;
 
 export class Messages {
-  constructor(root) {
-    this.root = root;
+  constructor(errors, status) {
+    this.errors = errors;
+    this.status = status;
+    this.lastNotice = '';
   }
 
   error(text) {
-    this.show(text, 'error');
-  }
-
-  notice(text) {
-    this.show(text, 'notice');
-  }
-
-  show(text, kind) {
-    const message = el('div', {class: `message ${kind}`, role: kind === 'error' ? 'alert' : 'status'}, [
+    const message = el('div', {class: 'message error', role: 'alert'}, [
       el('p', {}, text),
       el('button', {type: 'button', 'aria-label': 'Dismiss', onclick: () => message.remove()}, '×'),
     ]);
-    this.root.append(message);
-    while (this.root.children.length > MAX_SHOWN) {
-      this.root.firstElementChild.remove();
-    }
-    if (kind !== 'error') {
-      setTimeout(() => message.remove(), NOTICE_MS);
+    this.errors.append(message);
+    while (this.errors.children.length > MAX_ERRORS) {
+      this.errors.firstElementChild.remove();
     }
   }
 
+  notice(text) {
+    this.lastNotice = text;
+    this.show(text);
+  }
+
+  /** While busy the status says so; afterwards it shows the last notice again. */
+  busy(text) {
+    this.show(text ?? this.lastNotice);
+  }
+
+  show(text) {
+    this.status.textContent = text;
+    this.status.title = text;
+  }
+
   clearErrors() {
-    for (const message of this.root.querySelectorAll('.message.error')) {
-      message.remove();
-    }
+    this.errors.replaceChildren();
   }
 }
