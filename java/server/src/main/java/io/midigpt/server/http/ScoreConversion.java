@@ -39,6 +39,10 @@ final class ScoreConversion {
     Integer bars = queryInt(ctx, "bars", 1);
     if (firstBar != null || bars != null) {
       int start = firstBar == null ? 0 : firstBar;
+      if (start >= score.barCount() && score.barCount() > 0) {
+        throw ApiException.invalid("first_bar",
+            "the piece has " + score.barCount() + " bars (got " + start + ")");
+      }
       score = score.window(start, bars == null ? Integer.MAX_VALUE - start : bars);
     }
     limits.check(score, 1);

@@ -94,6 +94,8 @@ class ScoreConversionTest {
     refused(postMidi("/score/from-midi?bars=x", song), 400, "bars", "expected an integer");
     refused(postMidi("/score/from-midi?first_bar=-1&bars=4", song), 422, "first_bar", ">= 0");
     refused(postMidi("/score/from-midi?bars=0", song), 422, "bars", ">= 1");
+    refused(postMidi("/score/from-midi?first_bar=96", song), 422, "first_bar",
+        "the piece has 96 bars");
 
     refused(reply(toMidi("{")), 400, "body", "not valid JSON");
     refused(reply(toMidi("{\"tracks\": []}")), 400, "tracks", "unknown field");
