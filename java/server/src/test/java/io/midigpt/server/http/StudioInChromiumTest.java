@@ -271,6 +271,11 @@ class StudioInChromiumTest {
     assertEquals("3", roll("data-tracks"), "piano, bass and drums");
     assertEquals("0", roll("data-notes"));
     assertEquals("0,3,6,9", roll("data-bar-starts"), "bars of three quarter notes");
+    browser.findElement(By.id("add-bars")).click();
+    waitFor("#roll", "data-bars", "8");
+    assertEquals("0,3,6,9,12,15,18,21", roll("data-bar-starts"), "more bars in the same meter");
+    new Actions(browser).keyDown(Keys.CONTROL).sendKeys("z").keyUp(Keys.CONTROL).perform();
+    waitFor("#roll", "data-bars", "4");
     // The mouse: a drag selects a rectangle of cells, ctrl-click toggles one.
     new Actions(browser).moveToLocation(cellX(1), cellY(0)).clickAndHold()
         .moveToLocation(cellX(2), cellY(1)).release().perform();

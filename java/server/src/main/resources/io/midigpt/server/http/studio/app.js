@@ -15,7 +15,7 @@ import {Player} from './player.js';
 import {PromptControls} from './prompt-controls.js';
 import {generateBody} from './request.js';
 import {SamplingForm} from './sampling.js';
-import {barCount, noteCount, notesIn} from './score.js';
+import {barCount, noteCount, notesIn, withBarsAdded} from './score.js';
 import {Selection} from './selection.js';
 import {Synth} from './synth.js';
 
@@ -138,7 +138,7 @@ function show(next, {fresh = false} = {}) {
   player.setScore(next);
   controls.setScore(next, {reset});
   selection.clip(next.tracks.length, barCount(next));
-  pianoRoll.setScore(next, {mutedOrSoloed: headerState()});
+  pianoRoll.setScore(next, headerState());
   roll.dataset.notes = String(noteCount(next));
   roll.dataset.tracks = String(next.tracks.length);
   roll.dataset.bars = String(barCount(next));
@@ -368,6 +368,13 @@ function bindSelectionForm() {
     }
   });
   $('select-clear').addEventListener('click', () => selection.clear());
+  $('add-bars').addEventListener('click', () => {
+    if (score && !generation.running) {
+      const longer = withBarsAdded(score, 4);
+      history.push(longer, 'add 4 bars');
+      show(longer);
+    }
+  });
 }
 
 function fillSelectionForm() {

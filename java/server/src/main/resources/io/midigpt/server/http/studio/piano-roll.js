@@ -41,12 +41,14 @@ export class PianoRoll {
     selection.onChange(() => this.drawOverlay());
   }
 
-  setScore(score, {mutedOrSoloed} = {}) {
+  /** @param headers {name(track, index), mute: Set, solo: Set} for the lane headers */
+  setScore(score, headers) {
     this.score = score;
     this.timeline = barTimeline(score);
     this.ranges = score.tracks.map((track) => padded(pitchRange(track), track));
+    this.cursor = Math.min(this.cursor, this.timeline.total);
     this.layout();
-    this.renderHeaders(mutedOrSoloed);
+    this.renderHeaders(headers);
     this.draw();
   }
 
@@ -84,7 +86,7 @@ export class PianoRoll {
     this.drawOverlay();
   }
 
-  /** Refreshes mute and solo buttons. */
+  /** The lane headers: names, mute and solo buttons. */
   renderHeaders(state) {
     if (!this.score) {
       return;

@@ -124,3 +124,20 @@ export function withoutNotes(score, cells) {
     })),
   };
 }
+
+/** A copy of the score with `count` empty bars after the last, in the last bar's meter. */
+export function withBarsAdded(score, count) {
+  return {
+    ...score,
+    tracks: score.tracks.map((track) => {
+      const last = track.bars[track.bars.length - 1];
+      const meter = {
+        ts_numerator: last?.ts_numerator ?? 4,
+        ts_denominator: last?.ts_denominator ?? 4,
+        beat_length: last?.beat_length ?? 4,
+      };
+      const added = Array.from({length: count}, () => ({...meter, future: false, notes: []}));
+      return {...track, bars: [...track.bars, ...added]};
+    }),
+  };
+}
