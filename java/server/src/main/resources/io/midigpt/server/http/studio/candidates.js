@@ -35,14 +35,6 @@ export class CandidateList {
     return this.candidates;
   }
 
-  /** Selects candidate i in the list (keyboard or programmatic switch). */
-  select(i) {
-    const radio = this.list.querySelector(`input[value="${i}"]`);
-    if (radio) {
-      radio.checked = true;
-    }
-  }
-
   hide() {
     this.candidates = [];
     this.card.hidden = true;

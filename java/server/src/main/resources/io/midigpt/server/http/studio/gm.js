@@ -1,5 +1,7 @@
 // General MIDI program names, for track labels and the new-score dialog.
 
+import {isDrum} from './score.js';
+
 export const PROGRAMS = [
   'Acoustic Grand Piano', 'Bright Acoustic Piano', 'Electric Grand Piano', 'Honky-tonk Piano',
   'Electric Piano 1', 'Electric Piano 2', 'Harpsichord', 'Clavinet',
@@ -37,6 +39,6 @@ export const PROGRAMS = [
 export const NOTE_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
 
 export function trackName(track, index) {
-  const instrument = track.track_type === 'drum' ? 'Drums' : PROGRAMS[track.instrument] ?? '?';
+  const instrument = isDrum(track) ? 'Drums' : PROGRAMS[track.instrument] ?? '?';
   return `${index + 1}. ${instrument}`;
 }

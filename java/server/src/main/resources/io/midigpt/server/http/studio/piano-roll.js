@@ -4,7 +4,7 @@
 // stays in view while the lanes scroll. The lanes are two stacked canvases: the notes, redrawn
 // when the score changes, and an overlay redrawn for the selection and the playhead.
 
-import {barTimeline, pitchRange} from './score.js';
+import {barTimeline, isDrum, pitchRange} from './score.js';
 
 const RULER_HEIGHT = 24;
 const LANE_HEIGHT = 72;
@@ -183,13 +183,13 @@ export class PianoRoll {
         for (const note of bar.notes) {
           this.drawNote(g, t, start + note.onset_ticks / this.score.resolution,
               note.duration_ticks / this.score.resolution, note.pitch, note.velocity,
-              track.track_type === 'drum', `hsl(${hue(t)} 65% 45%)`);
+              isDrum(track), `hsl(${hue(t)} 65% 45%)`);
         }
       });
     });
     g.globalAlpha = 1;
     for (const note of this.streamed) {
-      const drum = this.score.tracks[note.track]?.track_type === 'drum';
+      const drum = isDrum(this.score.tracks[note.track]);
       this.drawNote(g, note.track, note.start, note.length, note.pitch, note.velocity, drum,
           'hsl(35 100% 50%)');
     }
@@ -411,7 +411,7 @@ function hue(track) {
 /** The pitches a lane shows: the track's range with a margin, at least an octave and a half. */
 function padded(range, track) {
   if (!range) {
-    return track.track_type === 'drum' ? {low: 35, high: 59} : {low: 48, high: 72};
+    return isDrum(track) ? {low: 35, high: 59} : {low: 48, high: 72};
   }
   let {low, high} = range;
   low = Math.max(0, low - 2);

@@ -2,7 +2,7 @@
 // the audio clock), an optional loop region in bars, mute and solo per track, and the playhead
 // position in quarter notes for the roll.
 
-import {barTimeline, timedNotes} from './score.js';
+import {barTimeline, isDrum, timedNotes} from './score.js';
 
 const LOOK_AHEAD_S = 0.25;
 const TICK_MS = 40;
@@ -165,7 +165,7 @@ export class Player {
         pitch: event.pitch,
         velocity: event.velocity,
         program: track.instrument,
-        drum: track.track_type === 'drum',
+        drum: isDrum(track),
       });
     }
   }

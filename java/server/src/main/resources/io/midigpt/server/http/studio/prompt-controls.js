@@ -4,6 +4,7 @@
 
 import {el, field, select} from './dom.js';
 import {NOTE_NAMES, trackName} from './gm.js';
+import {isDrum} from './score.js';
 
 const EMPTY = () => ({attributes: {}, pitchMask: null, rhythmGrid: null, remix: null});
 
@@ -132,7 +133,7 @@ export class PromptControls {
       parts.push(el('p', {class: 'hint'}, `Editing ${this.targets().length} selected bar(s).`));
     }
     const attributes = this.scope === 'track' ? this.trackAttributes : this.barAttributes;
-    const drum = this.scope === 'track' && this.score.tracks[this.track]?.track_type === 'drum';
+    const drum = this.scope === 'track' && isDrum(this.score.tracks[this.track]);
     for (const [name, attribute] of attributes) {
       if (this.scope === 'track' && !fits(attribute, drum)) {
         continue;
@@ -141,7 +142,7 @@ export class PromptControls {
       parts.push(field(pretty(name), select({
         'data-attribute': name,
         onchange: (e) => this.update((s, track) => {
-          if (e.target.value === '' || !fits(attribute, track.track_type === 'drum')) {
+          if (e.target.value === '' || !fits(attribute, isDrum(track))) {
             delete s.attributes[name];
           } else {
             s.attributes[name] = Number(e.target.value);

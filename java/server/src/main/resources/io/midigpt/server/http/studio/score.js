@@ -43,7 +43,7 @@ export function notesIn(score, cells) {
 }
 
 export function isDrum(track) {
-  return track.track_type === 'drum';
+  return track?.track_type === 'drum';
 }
 
 /**
@@ -101,28 +101,6 @@ export function timedNotes(score) {
   });
   events.sort((a, b) => a.start - b.start);
   return events;
-}
-
-/** The bars of the piece that start before `quarters` (for a playhead position). */
-export function barAt(score, quarters) {
-  const {starts} = barTimeline(score);
-  let bar = 0;
-  while (bar + 1 < starts.length && starts[bar + 1] <= quarters) {
-    bar++;
-  }
-  return bar;
-}
-
-/** A copy of the score with the notes of the given cells removed (keys "track:bar"). */
-export function withoutNotes(score, cells) {
-  const clear = new Set(cells);
-  return {
-    ...score,
-    tracks: score.tracks.map((track, t) => ({
-      ...track,
-      bars: track.bars.map((bar, b) => (clear.has(`${t}:${b}`) ? {...bar, notes: []} : bar)),
-    })),
-  };
 }
 
 /** A copy of the score with `count` empty bars after the last, in the last bar's meter. */
