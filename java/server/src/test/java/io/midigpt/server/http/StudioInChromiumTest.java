@@ -203,6 +203,12 @@ class StudioInChromiumTest {
     String current = browser.findElement(By.cssSelector("#history li[aria-current]"))
         .getAttribute("textContent");
     assertTrue(current.contains("candidate 2 of 2"), current);
+    // Back to the first from the keyboard.
+    browser.findElement(By.cssSelector(".brand")).click();
+    new Actions(browser).sendKeys("1").perform();
+    wait.until(driver -> driver.findElement(By.cssSelector("#history li[aria-current]"))
+        .getAttribute("textContent").contains("candidate 1 of 2"));
+    assertTrue(choices.get(0).isSelected());
     type("num-candidates", "1");
     assertNoConsoleErrors();
   }

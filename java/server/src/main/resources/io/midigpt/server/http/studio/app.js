@@ -109,6 +109,7 @@ async function start() {
       $('loop').checked = !$('loop').checked;
       updateLoop();
     },
+    pickCandidate: (i) => candidates.pick(i),
   });
   setState('idle');
   messages.notice(`Model ${info.checkpoint} loaded. Open a MIDI file or start a new score.`);

@@ -35,6 +35,15 @@ export class CandidateList {
     return this.candidates;
   }
 
+  /** Switches to candidate i from the keyboard, as a click on its entry would. */
+  pick(i) {
+    const radio = this.list.querySelector(`input[value="${i}"]`);
+    if (radio && !radio.checked) {
+      radio.checked = true;
+      this.onPick(i);
+    }
+  }
+
   hide() {
     this.candidates = [];
     this.card.hidden = true;

@@ -1,7 +1,7 @@
 // Keyboard shortcuts. Letters and Space are left to form fields when one has the focus; Esc and
 // the Ctrl/Cmd combinations work everywhere.
 
-/** @param actions {togglePlay, generate, cancelOrClear, undo, redo, toggleLoop} */
+/** @param actions {togglePlay, generate, cancelOrClear, undo, redo, toggleLoop, pickCandidate(i)} */
 export function bindShortcuts(actions) {
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || document.querySelector('dialog[open]')) {
@@ -28,6 +28,8 @@ export function bindShortcuts(actions) {
       action = actions.generate;
     } else if (key === 'l') {
       action = actions.toggleLoop;
+    } else if (key >= '1' && key <= '9') {
+      action = () => actions.pickCandidate(Number(key) - 1);
     }
     if (action) {
       event.preventDefault();
