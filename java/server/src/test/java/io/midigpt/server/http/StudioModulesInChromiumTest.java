@@ -94,6 +94,56 @@ class StudioModulesInChromiumTest {
             {"starts": [0, 3, 6, 9], "tempo": 666667, "notes": [[3.5, 2]], "kept": 2,
              "selection": "0:1,0:2,0:3,1:1,1:3", "span": {"first": 1, "last": 3}}
             """), timing);
+
+        // A stream cut into odd pieces, with a heartbeat, a retraction and a frame type this page
+        // does not know, then an error stream: fetch is replaced by a canned event stream.
+        JsonNode stream = run(browser, """
+            const {Generation} = await import('/studio/generation.js');
+            const {emptyScore} = await import('/studio/score.js');
+            const score = emptyScore({instruments: [{program: 0, drum: false}], bars: 4,
+                timeSignature: '4/4', bpm: 120});
+            const note = (bar, pitch, onset) => ({track: 0, bar, pitch, onset_tick: onset,
+                duration_tick: 480, velocity: 90});
+            const events = (frames) => frames.map((f) => f === 'beat' ? ': keep-alive\\n\\n'
+                : 'data: ' + JSON.stringify(f) + '\\n\\n').join('');
+            const serve = (text) => {
+              window.fetch = async () => new Response(new ReadableStream({start(controller) {
+                for (let i = 0; i < text.length; i += 7) {
+                  controller.enqueue(new TextEncoder().encode(text.slice(i, i + 7)));
+                }
+                controller.close();
+              }}), {status: 200, headers: {'Content-Type': 'text/event-stream'}});
+            };
+            const original = window.fetch;
+            const seen = [];
+            const generation = new Generation(1920, (notes) =>
+                seen.push(notes.map((n) => `${n.bar}:${n.pitch}@${n.start}`).join(' ')));
+            try {
+              serve(events([{type: 'notes', notes: [note(1, 60, 960), note(2, 62, 0)]}, 'beat',
+                  {type: 'retract', track: 0, bars: [2]}, {type: 'mystery'},
+                  {type: 'notes', notes: [note(2, 64, 1920)]},
+                  {type: 'done', response: {status: 'completed', score: null, seed: 9}}]));
+              const result = await generation.stream({request_id: 'x'}, score);
+              serve(events([{type: 'notes', notes: [note(0, 60, 0)]},
+                  {type: 'error', request_id: 'y', error: 'generation failed: boom'}]));
+              let failure = null;
+              try {
+                await generation.stream({request_id: 'y'}, score);
+              } catch (error) {
+                failure = {status: error.status, message: error.message};
+              }
+              return {seen, status: result.status, seed: result.response.seed,
+                  running: generation.running, failure};
+            } finally {
+              window.fetch = original;
+            }
+            """);
+        assertEquals(TestServer.JSON.readTree("""
+            {"seen": ["1:60@4.5 2:62@8", "1:60@4.5", "1:60@4.5 2:64@9", "0:60@0"],
+             "status": "completed", "seed": 9, "running": false,
+             "failure": {"status": 500,
+                         "message": "The generation failed (500): generation failed: boom"}}
+            """), stream);
       } finally {
         browser.quit();
       }
