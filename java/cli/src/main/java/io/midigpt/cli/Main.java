@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       ServeHttpCommand.class,
       ServeOscCommand.class,
+      StudioCommand.class,
       BenchCommand.class,
       PreprocessCommand.class,
       TrainCommand.class,

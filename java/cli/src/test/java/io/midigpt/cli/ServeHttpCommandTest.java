@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** serve-http starts a real server, answers, and stops when its thread is interrupted. */
+/**
+ * serve-http and studio start a real server, answer, and stop when their thread is interrupted.
+ */
 class ServeHttpCommandTest {
   private static final String MODEL =
       CliRun.SHARED.resolve("golden/model/tiny_gpt2.safetensors").toString();
@@ -48,6 +50,47 @@ class ServeHttpCommandTest {
     serving.interrupt();
     serving.join(30_000);
     assertEquals(0, exitCode.get(), err.toString());
+  }
+
+  @Test
+  void studioPrintsItsUrlAndServesThePageThere() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    AtomicInteger exitCode = new AtomicInteger(-1);
+    Thread serving = new Thread(() -> exitCode.set(
+        commandLine.execute("studio", "--model", MODEL, "--port", "0")));
+    serving.start();
+    Pattern url = Pattern.compile("studio for .* at (http://127\\.0\\.0\\.1:\\d+/) ");
+    Matcher matcher = url.matcher("");
+    for (int i = 0; i < 600 && !matcher.find(); i++) {
+      Thread.sleep(50);
+      matcher = url.matcher(out.toString());
+    }
+    assertTrue(matcher.find(0), "the studio said where it is: " + out + err);
+    HttpResponse<String> page = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(matcher.group(1))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("/studio/app.js"), page.body());
+
+    serving.interrupt();
+    serving.join(30_000);
+    assertEquals(0, exitCode.get(), err.toString());
+  }
+
+  @Test
+  void aPortInUseIsAClearError() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.of("studio", "--model", MODEL, "--port",
+          Integer.toString(taken.getLocalPort()));
+      assertEquals(1, run.exitCode(), run.out() + run.err());
+      assertTrue(run.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+          run.err());
+    }
   }
 
   @Test

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The midigpt-http API over one loaded engine (http-api.md; the reference's REST API, spec §8, is
  * a subset): health and info, generation as plain JSON, as server-sent events, or MIDI file in and
- * out, cancellation by request id, and its own OpenAPI description with Swagger UI at {@code
- * /docs}. Generations run one at a time in a bounded queue.
+ * out, cancellation by request id, MIDI to score JSON and back ({@link ScoreConversion}), its own
+ * OpenAPI description with Swagger UI at {@code /docs}, and, when the settings ask for it, the
+ * browser studio at {@code /}. Generations run one at a time in a bounded queue.
  *
  * <pre>{@code
  * try (InferenceEngine engine = InferenceEngine.fromCheckpoint(path);
@@ -52,6 +53,7 @@ public final class HttpServer implements AutoCloseable {
   private final ResponseJson responses;
   private final FailureLog failureLog;
   private final ApiDocs docs;
+  private final ScoreConversion scores;
   private final Javalin app;
   private final Object closeLock = new Object();
   private boolean closed;
@@ -65,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     this.responses = new ResponseJson(engine.modelConfig().nPositions());
     this.failureLog = new FailureLog(settings.failureLog());
     this.docs = ApiDocs.load();
+    this.scores = new ScoreConversion(settings.limits());
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.startupWatcherEnabled = false;
@@ -72,6 +75,9 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
       config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
       config.staticFiles.enableWebjars();
+      if (settings.studio()) {
+        StudioAssets.serve(config);
+      }
       config.jetty.modifyServer(server -> server.setStopTimeout(5_000));
       config.jetty.addConnector((server, http) -> {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -160,6 +166,12 @@ public final class HttpServer implements AutoCloseable {
     app.post("/generate/{id}/cancel", this::cancel);
     app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(docs.openApi()));
     app.get("/docs", ctx -> ctx.contentType("text/html; charset=utf-8").result(docs.page()));
+    app.post("/score/from-midi", scores::fromMidi);
+    app.post("/score/to-midi", scores::toMidi);
+    if (settings.studio()) {
+      String studio = StudioAssets.indexPage();
+      app.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(studio));
+    }
 
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e));
     app.exception(HttpResponseException.class, (e, ctx) ->
@@ -217,9 +229,15 @@ public final class HttpServer implements AutoCloseable {
     OutputStream out = ctx.res().getOutputStream();
     try {
       out.flush();
+      // The end of the run wakes the poll at once rather than at the next heartbeat.
+      done.whenComplete((outcome, error) -> notes.wake());
       while (!done.isDone()) {
         String frame = notes.poll(HEARTBEAT_MILLIS);
-        write(out, frame == null ? ": keep-alive\n\n" : "data: " + frame + "\n\n");
+        if (frame != null) {
+          write(out, "data: " + frame + "\n\n");
+        } else if (!done.isDone()) {
+          write(out, ": keep-alive\n\n");
+        }
       }
       String last;
       try {

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param shutdownGrace how long {@link HttpServer#close()} lets running work finish before it
  *     cancels it
  * @param failureLog where failed generations are appended as JSON lines; null: nowhere
+ * @param studio whether the browser studio is served at {@code /} (its assets under {@code
+ *     /studio/}); off, {@code /} stays a 404 as for any unknown path
  */
 public record HttpServerSettings(
     String host,
@@ -27,7 +29,8 @@ public record HttpServerSettings(
     RequestLimits limits,
     Duration generationTimeout,
     Duration shutdownGrace,
-    Path failureLog) {
+    Path failureLog,
+    boolean studio) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8000;
   public static final int DEFAULT_MAX_QUEUE = 16;
@@ -49,7 +52,7 @@ public record HttpServerSettings(
     }
   }
 
-  /** Loopback, port 8000, a queue of 16, 32 MiB bodies, 10-minute generations. */
+  /** Loopback, port 8000, a queue of 16, 32 MiB bodies, 10-minute generations, no studio. */
   public static HttpServerSettings defaults(String checkpointLabel) {
     return new HttpServerSettings(
         DEFAULT_HOST,
@@ -60,46 +63,52 @@ public record HttpServerSettings(
         RequestLimits.DEFAULTS,
         Duration.ofMinutes(10),
         Duration.ofSeconds(10),
-        null);
+        null,
+        false);
   }
 
   public HttpServerSettings withHost(String host) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withPort(int port) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withMaxQueue(int maxQueue) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withMaxBodyBytes(long maxBodyBytes) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withLimits(RequestLimits limits) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withGenerationTimeout(Duration generationTimeout) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withShutdownGrace(Duration shutdownGrace) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 
   public HttpServerSettings withFailureLog(Path failureLog) {
     return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
-        generationTimeout, shutdownGrace, failureLog);
+        generationTimeout, shutdownGrace, failureLog, studio);
+  }
+
+  public HttpServerSettings withStudio(boolean studio) {
+    return new HttpServerSettings(host, port, checkpointLabel, maxQueue, maxBodyBytes, limits,
+        generationTimeout, shutdownGrace, failureLog, studio);
   }
 }

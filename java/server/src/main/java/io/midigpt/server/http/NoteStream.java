@@ -32,6 +32,10 @@ final class NoteStream implements GenerationJob.Observer {
   private static final Comparator<Place> ORDER =
       Comparator.comparingInt(Place::track).thenComparingInt(Place::bar);
 
+  /** Queued by {@link #wake}; never sent (compared by identity). */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String WAKE = new String("wake");
+
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   /** Every note the client has been sent and not told to drop, by bar. */
   private final Map<Place, List<Note>> streamed = new TreeMap<>(ORDER);
@@ -104,13 +108,20 @@ final class NoteStream implements GenerationJob.Observer {
     }
   }
 
-  /** The next frame, waiting at most {@code millis}; null when none came. */
+  /** The next frame, waiting at most {@code millis}; null when none came or on {@link #wake}. */
   String poll(long millis) throws InterruptedException {
-    return frames.poll(millis, TimeUnit.MILLISECONDS);
+    String frame = frames.poll(millis, TimeUnit.MILLISECONDS);
+    return frame == WAKE ? null : frame;
   }
 
   String pollNow() {
-    return frames.poll();
+    String frame = frames.poll();
+    return frame == WAKE ? pollNow() : frame;
+  }
+
+  /** Ends a waiting {@link #poll} now: the run is over. */
+  void wake() {
+    frames.add(WAKE);
   }
 
   private void retract(List<Place> places) {

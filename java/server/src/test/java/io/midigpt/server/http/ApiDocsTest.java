@@ -41,7 +41,8 @@ class ApiDocsTest {
     Set<String> paths = new TreeSet<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
     assertEquals(new TreeSet<>(List.of("/health", "/info", "/generate", "/generate/midi",
-        "/generate/{request_id}/cancel", "/openapi.json", "/docs")), paths);
+        "/generate/{request_id}/cancel", "/score/from-midi", "/score/to-midi", "/openapi.json",
+        "/docs")), paths);
     List<String> refs = new ArrayList<>();
     collectRefs(doc, refs);
     assertTrue(refs.size() > 20);

@@ -1,0 +1,43 @@
+package io.midigpt.server.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The browser studio: its page at {@code /} and its ES modules and style sheet under {@code
+ * /studio/}, all served from this jar (no bundler, no CDN: the page works offline).
+ */
+final class StudioAssets {
+  /** Where the assets sit on the classpath, next to this class. */
+  private static final String DIRECTORY = "/io/midigpt/server/http/studio";
+  static final String HOSTED_PATH = "/studio";
+
+  private StudioAssets() {}
+
+  /** Serves the assets; no-cache so that a reloaded page always runs the server's own modules. */
+  static void serve(JavalinConfig config) {
+    config.staticFiles.add(files -> {
+      files.hostedPath = HOSTED_PATH;
+      files.directory = DIRECTORY;
+      files.location = Location.CLASSPATH;
+      files.headers = Map.of("Cache-Control", "no-cache");
+    });
+  }
+
+  /** The page served at {@code /}. */
+  static String indexPage() {
+    try (InputStream in = StudioAssets.class.getResourceAsStream(DIRECTORY + "/index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DIRECTORY + "/index.html");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
