@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.midigpt.InvalidArgumentException;
 import io.midigpt.generation.MaskPresets;
-import io.midigpt.generation.TrackControls;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.IntPredicate;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -35,16 +33,6 @@ record ControlOption(int track, String json) {
   private static final List<String> FLAT_NAMES =
       List.of("C", "DB", "D", "EB", "E", "F", "GB", "G", "AB", "A", "BB", "B");
 
-  /**
-   * The track's controls: the time signature lock (if any) and the last option of each kind
-   * that names it.
-   */
-  static TrackControls controlsFor(int track, OptionalInt timeSignature,
-      List<ControlOption> pitchMasks, List<ControlOption> rhythms, List<ControlOption> remixes) {
-    return new TrackControls(timeSignature, lastFor(track, pitchMasks), lastFor(track, rhythms),
-        lastFor(track, remixes), List.of());
-  }
-
   /** Rejects options naming a track that {@code accepts} does not take; says which do. */
   static void checkTracks(String option, List<ControlOption> options,
       IntPredicate accepts, String which) {
@@ -56,7 +44,8 @@ record ControlOption(int track, String json) {
     }
   }
 
-  private static Optional<String> lastFor(int track, List<ControlOption> options) {
+  /** The JSON of the last option naming {@code track}. */
+  static Optional<String> lastFor(int track, List<ControlOption> options) {
     Optional<String> json = Optional.empty();
     for (ControlOption option : options) {
       if (option.track() == track) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.IntPredicate;
 import picocli.CommandLine.Command;
@@ -38,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin MaskOptions masks;
 
   @Mixin ModelOption model;
 
@@ -91,23 +92,6 @@ final class GenerateCommand implements Callable<Integer> {
           + " tracks of --in first, then the new ones in the order --instrument..., --drums.")
   List<BarAttribute> barAttributes = new ArrayList<>();
 
-  @Option(
-      names = "--pitch-mask",
-      paramLabel = "TRACK:MASK",
-      converter = ControlOption.PitchMask.class,
-      description = "Pitches a new track may use: 0:major@D, 0:pitches=60,62,64, 0:classes=0,4,7,"
-          + " optionally +normal:MEAN:STD or +uniform:MIN:MAX (repeatable).")
-  List<ControlOption> pitchMasks = new ArrayList<>();
-
-  @Option(
-      names = "--rhythm",
-      paramLabel = "TRACK:RHYTHM",
-      converter = ControlOption.Rhythm.class,
-      description = "Where a new track's notes start: a grid 0:eighth[:STRENGTH 0-1] or an exact"
-          + " schedule 0:onsets=0x2,12,30 (ticks at the model's resolution; xN notes at once)"
-          + " (repeatable).")
-  List<ControlOption> rhythms = new ArrayList<>();
-
   @Override
   public Integer call() {
     if (instruments.isEmpty() && !drums) {
@@ -153,8 +137,7 @@ final class GenerateCommand implements Callable<Integer> {
     String newTracks = "the new tracks are " + (piece - fresh.size())
         + (fresh.size() > 1 ? "-" + (piece - 1) : "");
     IntPredicate isNew = track -> track >= piece - fresh.size() && track < piece;
-    ControlOption.checkTracks("--pitch-mask", pitchMasks, isNew, newTracks);
-    ControlOption.checkTracks("--rhythm", rhythms, isNew, newTracks);
+    masks.checkTracks(isNew, newTracks);
     Score score = base != null
         ? NewTracks.append(base, fresh)
         : new Score(Score.DEFAULT_RESOLUTION, Score.DEFAULT_TEMPO, fresh);
@@ -177,8 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
         Track track = score.tracks().get(t);
         TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(allBars).autoregressive(true)
             .attributes(attributesFor(track, known))
-            .controls(ControlOption.controlsFor(
-                t, OptionalInt.empty(), pitchMasks, rhythms, List.of()));
+            .controls(masks.controlsFor(t, List.of()));
         BarAttribute.applyAll(barAttributes, t, track.isDrum(), known, prompt);
         // A new track writes its own TimeSig tokens: lock each bar to the piece's signature.
         for (int b = 0; b < track.bars().size(); b++) {

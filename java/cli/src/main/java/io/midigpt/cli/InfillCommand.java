@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -65,23 +64,6 @@ final class InfillCommand implements Callable<Integer> {
   List<BarAttribute> barAttributes = new ArrayList<>();
 
   @Option(
-      names = "--pitch-mask",
-      paramLabel = "TRACK:MASK",
-      converter = ControlOption.PitchMask.class,
-      description = "Pitches a regenerated track may use: 0:major@D, 0:pitches=60,62,64,"
-          + " 0:classes=0,4,7, optionally +normal:MEAN:STD or +uniform:MIN:MAX (repeatable).")
-  List<ControlOption> pitchMasks = new ArrayList<>();
-
-  @Option(
-      names = "--rhythm",
-      paramLabel = "TRACK:RHYTHM",
-      converter = ControlOption.Rhythm.class,
-      description = "Where a regenerated track's notes start: a grid 0:eighth[:STRENGTH 0-1] or an"
-          + " exact schedule 0:onsets=0x2,12,30 (ticks at the model's resolution; xN notes at"
-          + " once) (repeatable).")
-  List<ControlOption> rhythms = new ArrayList<>();
-
-  @Option(
       names = "--remix",
       paramLabel = "TRACK:AMOUNT[:pitch|full]",
       converter = ControlOption.Remix.class,
@@ -89,6 +71,8 @@ final class InfillCommand implements Callable<Integer> {
           + " fraction (0-1) of the pitches (pitch, the default) or of pitches and durations"
           + " (full) resampled (repeatable).")
   List<ControlOption> remixes = new ArrayList<>();
+
+  @Mixin MaskOptions masks;
 
   @Mixin ModelOption model;
 
@@ -122,8 +106,7 @@ final class InfillCommand implements Callable<Integer> {
       }
     }
     String notRegenerated = "the regenerated tracks are " + bars.keySet();
-    ControlOption.checkTracks("--pitch-mask", pitchMasks, bars::containsKey, notRegenerated);
-    ControlOption.checkTracks("--rhythm", rhythms, bars::containsKey, notRegenerated);
+    masks.checkTracks(bars::containsKey, notRegenerated);
     ControlOption.checkTracks("--remix", remixes, bars::containsKey, notRegenerated);
     try (InferenceEngine engine = model.open()) {
       Map<String, AttributeInfo> known = new LinkedHashMap<>();
@@ -136,8 +119,7 @@ final class InfillCommand implements Callable<Integer> {
           continue;
         }
         TrackPrompt.Builder prompt = TrackPrompt.builder(t).bars(List.copyOf(chosen))
-            .controls(ControlOption.controlsFor(
-                t, OptionalInt.empty(), pitchMasks, rhythms, remixes));
+            .controls(masks.controlsFor(t, remixes));
         BarAttribute.applyAll(barAttributes, t, score.tracks().get(t).isDrum(), known, prompt);
         prompts.add(prompt.build());
       }
