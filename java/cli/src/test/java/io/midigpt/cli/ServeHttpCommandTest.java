@@ -3,17 +3,11 @@ package io.midigpt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * serve-http and studio start a real server, answer, and stop when their thread is interrupted.
@@ -24,61 +18,29 @@ class ServeHttpCommandTest {
 
   @Test
   void servesUntilInterrupted() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    AtomicInteger exitCode = new AtomicInteger(-1);
-    Thread serving = new Thread(() -> exitCode.set(
-        commandLine.execute("serve-http", "--model", MODEL, "--port", "0", "--max-queue", "2")));
-    serving.start();
-    Pattern listening = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)");
-    Matcher matcher = listening.matcher("");
-    for (int i = 0; i < 600 && !matcher.find(); i++) {
-      Thread.sleep(50);
-      matcher = listening.matcher(out.toString());
-    }
-    assertTrue(matcher.find(0), "the server said where it listens: " + out + err);
-    int port = Integer.parseInt(matcher.group(1));
+    RunningCommand serving =
+        RunningCommand.start("serve-http", "--model", MODEL, "--port", "0", "--max-queue", "2");
+    int port = Integer.parseInt(serving.awaitOutput("on http://127\\.0\\.0\\.1:(\\d+)"));
     HttpResponse<String> health = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode());
     assertTrue(health.headers().firstValue("X-Request-Id").isPresent());
 
-    serving.interrupt();
-    serving.join(30_000);
-    assertEquals(0, exitCode.get(), err.toString());
+    assertEquals(0, serving.stop(), serving.err());
   }
 
   @Test
   void studioPrintsItsUrlAndServesThePageThere() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    AtomicInteger exitCode = new AtomicInteger(-1);
-    Thread serving = new Thread(() -> exitCode.set(
-        commandLine.execute("studio", "--model", MODEL, "--port", "0")));
-    serving.start();
-    Pattern url = Pattern.compile("studio for .* at (http://127\\.0\\.0\\.1:\\d+/) ");
-    Matcher matcher = url.matcher("");
-    for (int i = 0; i < 600 && !matcher.find(); i++) {
-      Thread.sleep(50);
-      matcher = url.matcher(out.toString());
-    }
-    assertTrue(matcher.find(0), "the studio said where it is: " + out + err);
+    RunningCommand serving = RunningCommand.start("studio", "--model", MODEL, "--port", "0");
+    String url = serving.awaitOutput("studio for .* at (http://127\\.0\\.0\\.1:\\d+/) ");
     HttpResponse<String> page = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(matcher.group(1))).build(),
+        HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("/studio/app.js"), page.body());
 
-    serving.interrupt();
-    serving.join(30_000);
-    assertEquals(0, exitCode.get(), err.toString());
+    assertEquals(0, serving.stop(), serving.err());
   }
 
   @Test

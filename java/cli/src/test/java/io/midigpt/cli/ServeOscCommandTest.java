@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.midigpt.server.osc.OscClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** serve-osc answers over UDP and stops when interrupted; bench osc and osc-fuzz report. */
 class ServeOscCommandTest {
@@ -21,23 +15,11 @@ class ServeOscCommandTest {
 
   @Test
   void servesUntilInterrupted() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    AtomicInteger exitCode = new AtomicInteger(-1);
-    Thread serving = new Thread(() -> exitCode.set(commandLine.execute("serve-osc", "--model",
-        MODEL, "--host", "127.0.0.1", "--port", "0", "--buffer", "2", "--model-dim", "4")));
-    serving.start();
-    Pattern listening = Pattern.compile("over OSC on udp://127\\.0\\.0\\.1:(\\d+)");
-    Matcher matcher = listening.matcher("");
-    for (int i = 0; i < 600 && !matcher.find(); i++) {
-      Thread.sleep(50);
-      matcher = listening.matcher(out.toString());
-    }
-    assertTrue(matcher.find(0), "the server said where it listens: " + out + err);
-    try (OscClient client = new OscClient(Integer.parseInt(matcher.group(1)))) {
+    RunningCommand serving = RunningCommand.start("serve-osc", "--model", MODEL, "--host",
+        "127.0.0.1", "--port", "0", "--buffer", "2", "--model-dim", "4");
+    int port = Integer.parseInt(
+        serving.awaitOutput("over OSC on udp://127\\.0\\.0\\.1:(\\d+)"));
+    try (OscClient client = new OscClient(port)) {
       client.send("/midigpt/session/init", "cli");
       assertNotNull(client.await("/midigpt/session/ready", Duration.ofSeconds(10)));
       // --buffer 2 --model-dim 4 are the session's defaults, and survive /session/init: the
@@ -51,9 +33,7 @@ class ServeOscCommandTest {
       assertNotNull(error);
       assertTrue(error.stringArg(1).contains("model_dim (4)"), error.arguments().toString());
     }
-    serving.interrupt();
-    serving.join(30_000);
-    assertEquals(0, exitCode.get(), err.toString());
+    assertEquals(0, serving.stop(), serving.err());
   }
 
   @Test
