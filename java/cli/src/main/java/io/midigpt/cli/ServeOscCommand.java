@@ -31,8 +31,8 @@ final class ServeOscCommand implements Callable<Integer> {
   @Mixin ModelOption model;
 
   @Option(names = "--host", defaultValue = OscServerSettings.DEFAULT_HOST, paramLabel = "HOST",
-      description = "Interface to listen on (default: ${DEFAULT-VALUE}, as the reference;"
-          + " 127.0.0.1 keeps it on this machine).")
+      description = "Interface to listen on; 0.0.0.0 serves the LAN, as the reference does"
+          + " (default: ${DEFAULT-VALUE}).")
   String host;
 
   @Option(names = "--port", defaultValue = "" + OscServerSettings.DEFAULT_PORT, paramLabel = "N",

@@ -27,7 +27,11 @@ public record OscServerSettings(
     int maxAgents,
     Map<String, Object> paramDefaults,
     Limits limits) {
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /**
+   * Loopback, as the HTTP server: the reference listens on every interface, with no access
+   * control; {@code 0.0.0.0} serves a LAN when asked.
+   */
+  public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7400;
 
   /**
