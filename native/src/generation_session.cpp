@@ -509,7 +509,7 @@ std::vector<PlacedNote> GenerationSession::draftNotes() const {
     return notes;
   }
   // The same decode as candidate(), so a draft that is accepted equals the result's bars.
-  const Score draft = tokenizer_.normalizeOutput(prompt_->result(generated_, options_.decode));
+  const Score draft = decodedStep();
   for (const auto& [track, bar] : steps_[stepIndex_].barsToGenerate) {
     if (const Bar* generated = barAt(draft, track, bar)) {
       for (const Note& note : generated->notes) notes.push_back({track, bar, note});
@@ -518,8 +518,12 @@ std::vector<PlacedNote> GenerationSession::draftNotes() const {
   return notes;
 }
 
+Score GenerationSession::decodedStep() const {
+  return tokenizer_.normalizeOutput(prompt_->result(generated_, options_.decode));
+}
+
 Score GenerationSession::candidate() const {
-  Score stepResult = tokenizer_.normalizeOutput(prompt_->result(generated_, options_.decode));
+  Score stepResult = decodedStep();
   if (!options_.prompt.keepUntouchedBars) return stepResult;
   // Only the target bars change; every other bar keeps its exact input ticks.
   Score out = result_;

@@ -211,6 +211,8 @@ class GenerationSession {
   void buildConstraints(const GenerationStep& patched);
   /// Every target of the step is remixed: a remix may keep its notes, so no novelty check.
   bool remixesOnly(const GenerationStep& step) const;
+  /// The step's window decoded from its prompt and the tokens generated so far.
+  Score decodedStep() const;
   /// The current score with the step's generated tokens applied, at the decode resolution.
   Score candidate() const;
   /// Decodes and checks a complete attempt, then accepts or rejects it.

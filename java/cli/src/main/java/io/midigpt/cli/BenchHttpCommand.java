@@ -150,11 +150,12 @@ final class BenchHttpCommand implements Callable<Integer> {
     out.printf("%d clients for %.1f s against %s%n", clients, elapsed, model.label());
     out.printf("completed: %d (%.1f requests/s)%n", latencies.size(), latencies.size() / elapsed);
     out.printf("latency of completed requests: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-        BenchFigures.percentile(latencies, 50), BenchFigures.percentile(latencies, 90), BenchFigures.percentile(latencies, 99),
-        BenchFigures.percentile(latencies, 100));
+        BenchFigures.percentile(latencies, 50), BenchFigures.percentile(latencies, 90),
+        BenchFigures.percentile(latencies, 99), BenchFigures.percentile(latencies, 100));
     out.printf("answers by status: %s%n", statuses);
     out.printf("heap after GC: %d MiB before, %d MiB after; resident: %d MiB before, %d MiB after%n",
-        heapBefore >> 20, BenchFigures.usedHeapAfterGc() >> 20, rssBefore >> 20, BenchFigures.residentBytes() >> 20);
+        heapBefore >> 20, BenchFigures.usedHeapAfterGc() >> 20, rssBefore >> 20,
+        BenchFigures.residentBytes() >> 20);
     out.flush();
   }
 }

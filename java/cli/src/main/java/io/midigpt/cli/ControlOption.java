@@ -21,7 +21,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 record ControlOption(int track, String json) {
   static final String PITCH_SYNTAX = "TRACK:SCALE[@ROOT] | TRACK:pitches=60,62,.. |"
-      + " TRACK:classes=0,4,7, each optionally +normal:MEAN:STD or +uniform:MIN:MAX, or TRACK:{json}";
+      + " TRACK:classes=0,4,7, each optionally +normal:MEAN:STD or +uniform:MIN:MAX,"
+      + " or TRACK:{json}";
   static final String RHYTHM_SYNTAX =
       "TRACK:UNIT[:STRENGTH] (a grid, e.g. 1:eighth:0.8) | TRACK:onsets=0x2,12,30 (ticks at the"
           + " model's resolution, xN notes at once) | TRACK:{json}";

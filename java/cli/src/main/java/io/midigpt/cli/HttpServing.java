@@ -64,17 +64,8 @@ final class HttpServing {
     boolean interrupted = false;
     try (InferenceEngine engine = model.open();
         HttpServer server = start(engine, settings)) {
-      Thread hook = new Thread(server::close, "midigpt-http-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       started.accept(server.port());
-      try {
-        server.awaitClose();
-      } catch (InterruptedException e) {
-        // Closing waits for the server threads: keep the flag off until it has.
-        interrupted = true;
-      } finally {
-        removeHook(hook);
-      }
+      interrupted = UntilStopped.await("midigpt-http-shutdown", server::close, server::awaitClose);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -103,14 +94,6 @@ final class HttpServing {
       return null;
     } catch (IOException e) {
       return e.getMessage();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is what is closing the server
     }
   }
 }

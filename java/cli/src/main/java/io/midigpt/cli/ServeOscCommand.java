@@ -80,24 +80,12 @@ final class ServeOscCommand implements Callable<Integer> {
     boolean interrupted = false;
     try (InferenceEngine engine = model.open();
         OscServer server = start(engine, settings)) {
-      Thread hook = new Thread(server::close, "midigpt-osc-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       out.printf("midigpt: serving %s over OSC on udp://%s:%d, replies to %s:%s (Ctrl-C stops)%n",
           model.label(), host, server.port(),
           replyHost == null ? "the sender" : replyHost,
           replyPort == 0 ? "the sender's port" : Integer.toString(replyPort));
       out.flush();
-      try {
-        server.awaitClose();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is what is closing the server
-        }
-      }
+      interrupted = UntilStopped.await("midigpt-osc-shutdown", server::close, server::awaitClose);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();

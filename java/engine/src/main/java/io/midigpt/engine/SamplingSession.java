@@ -252,9 +252,12 @@ public final class SamplingSession implements AutoCloseable {
           stepTokens++;
           totalTokens++;
           peakContextTokens = Math.max(peakContextTokens, promptTokens + stepTokens);
-          int noteTokens = NativeCalls.ints(handle::progress)[PROGRESS_NOTE_TOKENS];
-          listener.onProgress(new ProgressListener.Progress(
-              step, stepCount, attempt, stepTokens, totalTokens, noteTokens));
+          if (listener != ProgressListener.NONE) {
+            // One more call into the core per token, only for someone listening.
+            int noteTokens = NativeCalls.ints(handle::progress)[PROGRESS_NOTE_TOKENS];
+            listener.onProgress(new ProgressListener.Progress(
+                step, stepCount, attempt, stepTokens, totalTokens, noteTokens));
+          }
         }
       }
     }

@@ -5,7 +5,6 @@ import io.midigpt.generation.MaskPresets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
@@ -26,8 +25,8 @@ final class ApiDocs {
 
   static ApiDocs load() {
     String version = swaggerUiVersion();
-    String page = resource("docs.html").replace("{{swagger-ui}}", "/webjars/swagger-ui/" + version);
-    return new ApiDocs(withPresets(resource("openapi.json")), page);
+    String page = Resources.text("docs.html").replace("{{swagger-ui}}", "/webjars/swagger-ui/" + version);
+    return new ApiDocs(withPresets(Resources.text("openapi.json")), page);
   }
 
   /** The preset names come from the core that applies them, not from a copy in the document. */
@@ -56,17 +55,6 @@ final class ApiDocs {
       Properties properties = new Properties();
       properties.load(in);
       return properties.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = ApiDocs.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

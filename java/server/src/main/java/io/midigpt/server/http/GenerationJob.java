@@ -106,7 +106,10 @@ final class GenerationJob implements AutoCloseable {
       SamplingSession session = sessions.get(i);
       long seed = seeds.get(i);
       try {
-        GenerationResult result = session.run(progress -> observer.onProgress(session, progress));
+        ProgressListener listener = observer == Observer.NONE
+            ? ProgressListener.NONE
+            : progress -> observer.onProgress(session, progress);
+        GenerationResult result = session.run(listener);
         candidates.add(new Candidate(seed, result, null));
       } catch (MidigptException e) {
         candidates.add(new Candidate(seed, null, e.getMessage()));

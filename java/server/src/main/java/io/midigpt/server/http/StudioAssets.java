@@ -2,10 +2,6 @@ package io.midigpt.server.http;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -31,13 +27,6 @@ final class StudioAssets {
 
   /** The page served at {@code /}. */
   static String indexPage() {
-    try (InputStream in = StudioAssets.class.getResourceAsStream(DIRECTORY + "/index.html")) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + DIRECTORY + "/index.html");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Resources.text(DIRECTORY + "/index.html");
   }
 }

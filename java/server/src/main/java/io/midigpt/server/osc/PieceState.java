@@ -108,13 +108,7 @@ final class PieceState {
    * ended (a late message) goes into that bar at once.
    */
   void addNote(OscTrack track, OscTrack.PendingNote note, int bar) {
-    if (bar < firstBar) {
-      throw invalid("bar " + bar + " is older than the kept history (from bar " + firstBar + ")");
-    }
-    if (bar >= barsCompleted + limits.maxBarsAhead()) {
-      throw invalid("bar " + bar + " is more than " + limits.maxBarsAhead()
-          + " bars ahead of the playhead (bar " + barsCompleted + ")");
-    }
+    checkWithinWindow(bar);
     if (notes(track, bar).size() + track.pendingCount(bar) >= limits.maxNotesPerBar()) {
       throw invalid("track " + track.id + " already has " + limits.maxNotesPerBar()
           + " notes in bar " + bar + " (the per-bar limit)");
@@ -131,13 +125,7 @@ final class PieceState {
    * end), turns the buffered notes of every bar up to it into notes, and moves the playhead.
    */
   void endBar(int bar, int numerator, int denominator) {
-    if (bar < firstBar) {
-      throw invalid("bar " + bar + " is older than the kept history (from bar " + firstBar + ")");
-    }
-    if (bar >= barsCompleted + limits.maxBarsAhead()) {
-      throw invalid("bar " + bar + " is more than " + limits.maxBarsAhead()
-          + " bars ahead of the playhead (bar " + barsCompleted + ")");
-    }
+    checkWithinWindow(bar);
     extendTo(bar + 1);
     int[] ts = {numerator, denominator};
     for (int index = bar - firstBar; index < timeSignatures.size(); index++) {
@@ -177,6 +165,17 @@ final class PieceState {
       }
     }
     return false;
+  }
+
+  /** A bar a client may still send to: kept in the history and not too far ahead. */
+  private void checkWithinWindow(int bar) {
+    if (bar < firstBar) {
+      throw invalid("bar " + bar + " is older than the kept history (from bar " + firstBar + ")");
+    }
+    if (bar >= barsCompleted + limits.maxBarsAhead()) {
+      throw invalid("bar " + bar + " is more than " + limits.maxBarsAhead()
+          + " bars ahead of the playhead (bar " + barsCompleted + ")");
+    }
   }
 
   private Note toNote(OscTrack.PendingNote note, int[] ts) {

@@ -13,11 +13,9 @@ import io.midigpt.score.Note;
 import io.midigpt.score.Score;
 import io.midigpt.score.Track;
 import io.midigpt.score.TrackType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -160,8 +158,7 @@ final class RequestBuilder {
     String pitches =
         IntStream.rangeClosed(low, high).mapToObj(Integer::toString)
             .collect(Collectors.joining(",", "{\"pitches\":[", "]}"));
-    return Optional.of(new TrackControls(
-        OptionalInt.empty(), Optional.of(pitches), Optional.empty(), Optional.empty(), List.of()));
+    return Optional.of(TrackControls.ofPitchMask(pitches));
   }
 
   /** Per bar of the score: "target" (generated), "masked" (hidden) or "context". */
@@ -178,10 +175,6 @@ final class RequestBuilder {
   }
 
   private static List<Integer> range(int from, int to) {
-    List<Integer> bars = new ArrayList<>();
-    for (int bar = from; bar < to; bar++) {
-      bars.add(bar);
-    }
-    return bars;
+    return IntStream.range(from, to).boxed().toList();
   }
 }
