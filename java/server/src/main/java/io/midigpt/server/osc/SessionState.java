@@ -27,7 +27,7 @@ final class SessionState {
   private PieceState piece;
   private OscParams params;
   private final Map<String, Integer> attrs = new LinkedHashMap<>();
-  private BarClock clock = new BarClock();
+  private BarClock clock;
 
   SessionState(
       int resolution, boolean supportsTokenMask, List<AttributeInfo> attributes,
@@ -36,8 +36,7 @@ final class SessionState {
     this.supportsTokenMask = supportsTokenMask;
     this.settings = settings;
     attributes.forEach(attribute -> attributeSizes.put(attribute.name(), attribute.size()));
-    this.piece = new PieceState(resolution, settings.limits());
-    this.params = new OscParams(supportsTokenMask, settings.paramDefaults());
+    clear();
   }
 
   synchronized State state() {
@@ -56,11 +55,16 @@ final class SessionState {
   synchronized void init(String sessionName) {
     epoch++;
     name = sessionName;
+    clear();
+    state = State.INITIALIZING;
+  }
+
+  /** No tracks or notes, every parameter at its default, no overrides, a fresh bar clock. */
+  private void clear() {
     piece = new PieceState(resolution, settings.limits());
     params = new OscParams(supportsTokenMask, settings.paramDefaults());
     attrs.clear();
     clock = new BarClock();
-    state = State.INITIALIZING;
   }
 
   /** {@code /session/start}: needs an agent, a conditioning track and a usable buffer. */
